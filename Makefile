@@ -1,0 +1,98 @@
+# nslab build. `make` builds ./nslab (and the default rootfs when missing),
+# `make check` runs every test, `make SANITIZE=1 check` does so under ASan+UBSan.
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+
+PKGS := readline ncursesw json-c libcap
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+DATADIR := $(PREFIX)/share/nslab
+
+WARN   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 $(WARN) -Iinclude -Isrc -D_GNU_SOURCE \
+	-DNSLAB_VERSION='"$(VERSION)"' -DNSLAB_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS)
+
+ifeq ($(SANITIZE),1)
+BUILD  := build/san
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+NSLAB_BIN := $(BUILD)/nslab
+else
+BUILD  := build/obj
+NSLAB_BIN := nslab
+endif
+
+CORE_SRC := $(wildcard src/core/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/%.o)
+CORE_LIB := $(BUILD)/libnslab-core.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+HELPERS := build/helpers/nsinfo build/helpers/hungry
+ROOTFS  := build/rootfs
+
+.PHONY: all rootfs check unit install clean distclean format
+
+all: $(NSLAB_BIN) $(ROOTFS)/.nslab-rootfs
+
+$(BUILD)/%.o: src/%.c $(wildcard include/nslab/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(NSLAB_BIN): $(CLI_OBJ) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(CORE_LIB) $(LDLIBS)
+
+# Helper programs that live in the rootfs: static, so the rootfs needs no libc.
+build/helpers/%: helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+rootfs: $(HELPERS)
+	scripts/mkrootfs.sh $(ROOTFS) build/helpers
+
+$(ROOTFS)/.nslab-rootfs: $(HELPERS) scripts/mkrootfs.sh
+	scripts/mkrootfs.sh $(ROOTFS) build/helpers
+
+unit: $(UNIT_BIN)
+
+check: all $(UNIT_BIN)
+	NSLAB=$(abspath $(NSLAB_BIN)) UNIT_DIR=$(abspath $(BUILD)/tests) \
+		ROOTFS=$(abspath $(ROOTFS)) tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0755 $(NSLAB_BIN) $(DESTDIR)$(PREFIX)/bin/nslab
+	install -m 0644 doc/nslab.1 $(DESTDIR)$(PREFIX)/share/man/man1/nslab.1
+	install -m 0644 completion/nslab.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nslab
+	rm -rf $(DESTDIR)$(DATADIR)/lessons $(DESTDIR)$(DATADIR)/slides $(DESTDIR)$(DATADIR)/rootfs
+	cp -r lessons slides $(DESTDIR)$(DATADIR)/
+	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/rootfs
+
+clean:
+	rm -rf build/obj build/san build/helpers nslab
+
+distclean: clean
+	rm -rf build
+
+format:
+	clang-format -i src/*/*.c src/*/*.h include/nslab/*.h helpers/*.c tests/unit/*.c

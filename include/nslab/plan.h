@@ -1,0 +1,69 @@
+/* The plan: a spec turned into the ordered steps the launcher will take.
+ * Building it needs no privilege; `show --plan` prints it; the launcher runs it. */
+#ifndef NSLAB_PLAN_H
+#define NSLAB_PLAN_H
+
+#include <stdio.h>
+#include <sys/types.h>
+#include "nslab/spec.h"
+
+enum step_kind {
+	STEP_CLONE,		/* parent: clone3 with the namespace flags */
+	STEP_WRITE_SETGROUPS,	/* parent: /proc/PID/setgroups */
+	STEP_WRITE_UID_MAP,	/* parent: /proc/PID/uid_map */
+	STEP_WRITE_GID_MAP,	/* parent: /proc/PID/gid_map */
+	STEP_RELEASE,		/* parent: let the waiting child go on */
+	STEP_UNSHARE_TIME,	/* child: a time namespace for what it execs */
+	STEP_WRITE_TIMENS,	/* child: /proc/self/timens_offsets */
+	STEP_MAKE_PRIVATE,	/* child: mount --make-rprivate / */
+	STEP_SETHOSTNAME,
+	STEP_SETDOMAINNAME,
+	STEP_BIND_ROOT,		/* child: bind the rootfs on itself (a mount point for pivot_root) */
+	STEP_CHDIR_ROOT,	/* child: chdir into the rootfs */
+	STEP_MKDIR_OLDROOT,
+	STEP_PIVOT_ROOT,
+	STEP_CHDIR_SLASH,
+	STEP_UMOUNT_OLDROOT,
+	STEP_RMDIR_OLDROOT,
+	STEP_CHROOT,
+	STEP_MKDIR_TARGET,	/* child: create a missing mount target */
+	STEP_MOUNT,		/* child: proc, tmpfs or sysfs */
+	STEP_EXEC,		/* child: execve the command */
+};
+
+#define PLAN_MAX_STEPS 96
+#define PLAN_OLDROOT_PREFIX ".nslab-oldroot-"
+
+struct step {
+	enum step_kind kind;
+	int side;		/* enum trace_side */
+	int mount;		/* STEP_MOUNT / STEP_MKDIR_TARGET: index into plan mounts */
+	char text[160];		/* one line for show --plan */
+};
+
+struct plan_mount {
+	enum mount_kind kind;
+	char target[256];
+	char options[128];
+	bool automatic;		/* added by nslab (proc for a new PID namespace) */
+};
+
+struct plan {
+	struct step steps[PLAN_MAX_STEPS];
+	size_t n;
+	struct plan_mount mounts[SPEC_MAX_MOUNTS + 1];
+	size_t n_mounts;
+	unsigned long clone_flags;	/* passed to clone3: CLONE_NEWTIME is left to unshare */
+	bool write_setgroups_deny;
+	bool write_setgroups_allow;
+	char oldroot[64];		/* put_old directory name under the new root */
+};
+
+/* Build the plan for spec as a process with euid would run it. id names the
+ * container (for unique temporary names). Validates the spec first. */
+int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p, struct nslab_error *e);
+void plan_print(const struct plan *p, FILE *out);
+/* Index of the first step of `kind`, or -1. */
+int plan_find(const struct plan *p, enum step_kind kind);
+
+#endif

@@ -1,0 +1,47 @@
+/* The traced syscall layer: every call that changes kernel state goes through
+ * here and records a trace event (call, readable arguments, result, errno,
+ * time, note). Return 0 (or the call's result) or -errno; errno is kept. */
+#ifndef NSLAB_SYS_H
+#define NSLAB_SYS_H
+
+#include <sys/types.h>
+#include "nslab/trace.h"
+
+struct clone_args;
+
+/* Raw syscalls libc lacks. */
+long sys_clone3(struct clone_args *args, size_t size);
+int sys_pivot_root(const char *new_root, const char *put_old);
+
+/* Flag names for mount(2) flags: "MS_REC|MS_PRIVATE". */
+void sys_mount_flags_names(unsigned long flags, char *buf, size_t size);
+
+/* clone3 with exactly `flags` (exit signal SIGCHLD), falling back to clone
+ * when the kernel lacks clone3. cgroup_fd >= 0 adds CLONE_INTO_CGROUP.
+ * Returns the child's pid in the parent, 0 in the child, -errno on failure. */
+pid_t sys_traced_clone(struct trace *t, unsigned long flags, int cgroup_fd, const char *note);
+int sys_traced_unshare(struct trace *t, unsigned long flags, const char *note);
+int sys_traced_setns(struct trace *t, int fd, int nstype, const char *what, const char *note);
+int sys_traced_mount(struct trace *t, const char *src, const char *target, const char *fstype,
+		     unsigned long flags, const char *data, const char *note);
+int sys_traced_umount2(struct trace *t, const char *target, int flags, const char *note);
+int sys_traced_pivot_root(struct trace *t, const char *new_root, const char *put_old,
+			  const char *note);
+int sys_traced_chroot(struct trace *t, const char *path, const char *note);
+int sys_traced_chdir(struct trace *t, const char *path, const char *note);
+int sys_traced_fchdir(struct trace *t, int fd, const char *what, const char *note);
+int sys_traced_mkdir(struct trace *t, const char *path, mode_t mode, const char *note);
+int sys_traced_rmdir(struct trace *t, const char *path, const char *note);
+int sys_traced_sethostname(struct trace *t, const char *name, const char *note);
+int sys_traced_setdomainname(struct trace *t, const char *name, const char *note);
+/* Write text to a /proc or /sys file (uid_map, setgroups, timens_offsets, ...). */
+int sys_traced_write_file(struct trace *t, const char *path, const char *text, const char *note);
+int sys_traced_setresuid(struct trace *t, uid_t r, uid_t e, uid_t s, const char *note);
+int sys_traced_setresgid(struct trace *t, gid_t r, gid_t e, gid_t s, const char *note);
+int sys_traced_setgroups0(struct trace *t, const char *note);
+int sys_traced_kill(struct trace *t, pid_t pid, int sig, const char *note);
+/* Records execve as pending, then calls it; returns only on failure. */
+int sys_traced_execve(struct trace *t, const char *path, char *const argv[], char *const envp[],
+		      const char *note);
+
+#endif

@@ -1,0 +1,61 @@
+/* The trace: one ordered list of every step the launcher took. */
+#ifndef NSLAB_TRACE_H
+#define NSLAB_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum trace_side {
+	SIDE_PARENT,
+	SIDE_CHILD,
+};
+
+/* Fixed-size so a child can send one event as a single atomic pipe write
+ * (sizeof < PIPE_BUF) and the parent can read it back whole. */
+struct trace_event {
+	int side;		/* enum trace_side */
+	int pid;		/* the caller's pid as the host sees it */
+	long long ret;		/* return value; meaningful when !pending */
+	int err;		/* errno when ret < 0 */
+	int pending;		/* TRACE_PENDING: outcome not known yet (execve);
+				 * TRACE_SETTLE: resolves the last pending event */
+	unsigned long long t_ns;	/* since the trace started */
+	unsigned long long dur_ns;	/* how long the call took */
+	char call[32];
+	char args[1536];
+	char note[512];
+};
+
+#define TRACE_PENDING 1
+#define TRACE_SETTLE 2
+
+struct trace {
+	struct trace_event *ev;
+	size_t n, cap;
+	unsigned long long t0;	/* now_ns() at trace_begin */
+	int sink_fd;		/* >= 0 in a child: events are written here, not stored */
+};
+
+void trace_init(struct trace *t);
+void trace_free(struct trace *t);
+/* Forget all events and restart the clock. */
+void trace_begin(struct trace *t);
+/* Record one event (appended, or sent to sink_fd in a child). */
+void trace_add(struct trace *t, const struct trace_event *ev);
+/* Convenience for recording a call made elsewhere. */
+void trace_record(struct trace *t, const char *call, long long ret, int err,
+		  unsigned long long start_ns, const char *note, const char *args_fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* Read events a child sent until EOF; appends them. Returns count or -errno. */
+int trace_drain(struct trace *t, int fd);
+/* Resolve the last pending event (execve) with its outcome. */
+void trace_settle_pending(struct trace *t, long long ret, int err);
+
+/* One line a step: "  3 child  sethostname("box") = 0   0.01ms  set the name ..." */
+void trace_format_event(const struct trace_event *ev, size_t index, char *buf, size_t size);
+void trace_print(const struct trace *t, FILE *out);
+/* JSON Lines, one object an event, through json-c. */
+void trace_print_json(const struct trace *t, FILE *out);
+
+#endif

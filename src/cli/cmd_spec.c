@@ -1,0 +1,208 @@
+/* Commands that build the spec: flags, maps, names, root, mounts, env, clocks. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nslab/idmap.h"
+#include "nslab/paths.h"
+#include "nslab/plan.h"
+#include "nslab/util.h"
+#include "commands.h"
+
+int cmd_flags(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc, (void)argv, (void)e;
+	for (int k = 0; k < NS_COUNT; k++)
+		fprintf(s->out, "  %-7s %-3s %-16s %s\n", ns_table[k].name, s->spec.ns_mask & NS_BIT(k) ? "on" : "off",
+			ns_table[k].flag_name, ns_table[k].summary);
+	return 0;
+}
+
+/* Parse every word first, so a bad word changes nothing. */
+static int parse_flags(int argc, char **argv, unsigned *mask, struct nslab_error *e)
+{
+	*mask = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "all") || !strcmp(argv[i], "none")) {
+			*mask |= NS_ALL;
+			continue;
+		}
+		int k = ns_lookup(argv[i]);
+		if (k < 0)
+			return nslab_error_set(e, EINVAL, "", "unknown flag '%s': one of pid user uts mount net ipc cgroup time, all, none",
+					       argv[i]);
+		*mask |= NS_BIT(k);
+	}
+	return 0;
+}
+
+int cmd_set(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	unsigned mask;
+
+	if (parse_flags(argc, argv, &mask, e) < 0)
+		return -1;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "none"))
+			return nslab_error_set(e, EINVAL, "", "set none makes no sense: use unset all");
+	s->spec.ns_mask |= mask;
+	return 0;
+}
+
+int cmd_unset(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	unsigned mask;
+
+	if (parse_flags(argc, argv, &mask, e) < 0)
+		return -1;
+	s->spec.ns_mask &= ~mask;
+	return 0;
+}
+
+static int add_map(struct idmap *m, char **argv, struct nslab_error *e)
+{
+	struct idmap_line l;
+
+	if (idmap_parse_line(argv[1], argv[2], argv[3], &l, e) < 0)
+		return -1;
+	return idmap_add(m, &l, e);
+}
+
+int cmd_uidmap(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	return add_map(&s->spec.uidmap, argv, e);
+}
+
+int cmd_gidmap(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	return add_map(&s->spec.gidmap, argv, e);
+}
+
+int cmd_setgroups(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	if (!strcmp(argv[1], "deny"))
+		s->spec.setgroups = SETGROUPS_DENY;
+	else if (!strcmp(argv[1], "allow"))
+		s->spec.setgroups = SETGROUPS_ALLOW;
+	else
+		return nslab_error_set(e, EINVAL, "", "setgroups takes deny or allow, not '%s'", argv[1]);
+	return 0;
+}
+
+int cmd_map_root(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc, (void)argv, (void)e;
+	spec_map_root(&s->spec, geteuid(), getegid());
+	fprintf(s->out, "user flag on; uid 0 -> %u, gid 0 -> %u; setgroups deny\n", (unsigned)geteuid(),
+		(unsigned)getegid());
+	return 0;
+}
+
+int cmd_hostname(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	return spec_set_hostname(&s->spec, argv[1], e);
+}
+
+int cmd_domainname(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	return spec_set_domainname(&s->spec, argv[1], e);
+}
+
+int cmd_rootfs(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	char path[4096];
+
+	(void)argc;
+	if (!strcmp(argv[1], "none"))
+		return spec_set_rootfs(&s->spec, NULL, e);
+	if (strcmp(argv[1], "default") != 0)
+		return spec_set_rootfs(&s->spec, argv[1], e);
+	if (paths_default_rootfs(path, sizeof(path)) < 0)
+		return nslab_error_set(e, ENOENT, "", "no default rootfs was found: build it with `make rootfs`, or set NSLAB_ROOTFS");
+	if (spec_set_rootfs(&s->spec, path, e) < 0)
+		return -1;
+	fprintf(s->out, "rootfs %s\n", s->spec.rootfs);
+	return 0;
+}
+
+int cmd_enter(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	if (!strcmp(argv[1], "pivot_root"))
+		s->spec.enter = ENTER_PIVOT_ROOT;
+	else if (!strcmp(argv[1], "chroot"))
+		s->spec.enter = ENTER_CHROOT;
+	else
+		return nslab_error_set(e, EINVAL, "", "enter takes pivot_root or chroot, not '%s'", argv[1]);
+	return 0;
+}
+
+int cmd_mount(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	for (int k = 0; k < MOUNT_KIND_COUNT; k++)
+		if (!strcmp(argv[1], mount_kind_names[k]))
+			return spec_add_mount(&s->spec, (enum mount_kind)k, argv[2], argc > 3 ? argv[3] : NULL, e);
+	return nslab_error_set(e, EINVAL, "", "mount takes proc, tmpfs or sysfs, not '%s'", argv[1]);
+}
+
+int cmd_env(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	if (argc == 1) {
+		for (size_t i = 0; i < s->spec.n_env; i++)
+			fprintf(s->out, "%s\n", s->spec.env[i]);
+		if (!s->spec.n_env)
+			fputs("(no variables set: the command inherits nslab's environment)\n", s->out);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++)
+		if (spec_set_env(&s->spec, argv[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+int cmd_clock(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	long long secs;
+
+	(void)argc;
+	if (parse_llong(argv[2], &secs) < 0)
+		return nslab_error_set(e, EINVAL, "", "clock offset must be a whole number of seconds, not '%s'", argv[2]);
+	/* The kernel refuses offsets that could push a clock past its range. */
+	if (secs > 1000LL * 365 * 86400 || secs < -1000LL * 365 * 86400)
+		return nslab_error_set(e, ERANGE, "", "clock offset %lld is out of range (about +-1000 years)", secs);
+	if (!strcmp(argv[1], "monotonic"))
+		s->spec.time_offset_monotonic = secs;
+	else if (!strcmp(argv[1], "boottime"))
+		s->spec.time_offset_boottime = secs;
+	else
+		return nslab_error_set(e, EINVAL, "", "clock takes monotonic or boottime, not '%s'", argv[1]);
+	return 0;
+}
+
+int cmd_show(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	struct plan p;
+
+	if (argc == 1) {
+		spec_describe(&s->spec, s->out);
+		return 0;
+	}
+	if (strcmp(argv[1], "--plan") != 0)
+		return nslab_error_set(e, EINVAL, "", "show takes --plan or nothing");
+	if (plan_build(&s->spec, geteuid(), "ID", &p, e) < 0)
+		return -1;
+	plan_print(&p, s->out);
+	return 0;
+}
+
+int cmd_reset(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc, (void)argv, (void)e;
+	spec_free(&s->spec);
+	return 0;
+}

@@ -1,0 +1,134 @@
+/* The command table and the dispatcher every front end goes through. */
+#include <errno.h>
+#include <string.h>
+
+#include "nslab/tokenize.h"
+#include "commands.h"
+
+static const char *const ns_words[] = {"pid", "user", "uts", "mount", "net", "ipc", "cgroup", "time", "all", "none", NULL};
+static const char *const setgroups_words[] = {"deny", "allow", NULL};
+static const char *const enter_words[] = {"pivot_root", "chroot", NULL};
+static const char *const mount_words[] = {"proc", "tmpfs", "sysfs", NULL};
+static const char *const rootfs_words[] = {"default", "none", NULL};
+static const char *const show_words[] = {"--plan", NULL};
+static const char *const trace_words[] = {"--json", NULL};
+static const char *const clock_words[] = {"monotonic", "boottime", NULL};
+static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
+
+const struct command commands[] = {
+	{"help", "[CMD]", "list commands, or explain one", NULL, 0, 1, COMPLETE_COMMAND, NULL, cmd_help},
+	{"flags", "", "the eight namespace flags: on/off and what each isolates", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_flags},
+	{"set", "FLAG...", "turn namespace flags on (pid user uts mount net ipc cgroup time, all)",
+	 "Each flag is a CLONE_NEW* bit passed to clone3. `set all` turns every one on.", 1, -1, COMPLETE_NS, ns_words, cmd_set},
+	{"unset", "FLAG...", "turn namespace flags off (none turns all off)", NULL, 1, -1, COMPLETE_NS, ns_words, cmd_unset},
+	{"uidmap", "INSIDE OUTSIDE COUNT", "add a uid_map line: COUNT ids from INSIDE map to host ids from OUTSIDE",
+	 "Needs the user flag. Lines may not overlap inside or outside; the kernel takes at most 340.\n"
+	 "Without privilege you may map only your own uid, once.",
+	 3, 3, COMPLETE_NONE, NULL, cmd_uidmap},
+	{"gidmap", "INSIDE OUTSIDE COUNT", "add a gid_map line", "As uidmap, for groups. Without privilege, setgroups must be denied first.",
+	 3, 3, COMPLETE_NONE, NULL, cmd_gidmap},
+	{"setgroups", "deny|allow", "what to write to /proc/PID/setgroups before gid_map", NULL, 1, 1, COMPLETE_WORDS,
+	 setgroups_words, cmd_setgroups},
+	{"map-root", "", "map root inside to you outside (uid and gid), like unshare --map-root-user",
+	 "Sets the user flag, maps 0 to your uid and gid, and denies setgroups.", 0, 0, COMPLETE_NONE, NULL, cmd_map_root},
+	{"hostname", "NAME", "the hostname inside (needs the uts flag)", NULL, 1, 1, COMPLETE_NONE, NULL, cmd_hostname},
+	{"domainname", "NAME", "the NIS domain name inside (needs the uts flag)", NULL, 1, 1, COMPLETE_NONE, NULL, cmd_domainname},
+	{"rootfs", "DIR|default|none", "the root file system the container sees as /",
+	 "default is the busybox tree nslab builds (make rootfs); none keeps the host's /.", 1, 1, COMPLETE_PATH,
+	 rootfs_words, cmd_rootfs},
+	{"enter", "pivot_root|chroot", "how the child enters the rootfs (pivot_root needs the mount flag)", NULL, 1, 1,
+	 COMPLETE_WORDS, enter_words, cmd_enter},
+	{"mount", "proc|tmpfs|sysfs TARGET [OPTIONS]", "add a mount inside the container (needs the mount flag)",
+	 "OPTIONS is the data string, e.g. size=1m for tmpfs. A missing TARGET is created.", 2, 3, COMPLETE_WORDS,
+	 mount_words, cmd_mount},
+	{"env", "[K=V...]", "set environment variables for the command (none: list them)", NULL, 0, -1, COMPLETE_NONE, NULL,
+	 cmd_env},
+	{"clock", "monotonic|boottime SECONDS", "a time-namespace clock offset (needs the time flag)",
+	 "boottime shifts what uptime shows inside; monotonic shifts CLOCK_MONOTONIC.", 2, 2, COMPLETE_WORDS, clock_words,
+	 cmd_clock},
+	{"show", "[--plan]", "the whole spec, or the ordered steps the launcher will take", NULL, 0, 1, COMPLETE_WORDS,
+	 show_words, cmd_show},
+	{"reset", "", "back to an empty spec (no flags, no maps, no rootfs)", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_reset},
+	{"run", "CMD [ARG...]", "launch the container in the foreground; it owns the terminal until it ends",
+	 "Ctrl-C reaches the container, not nslab. The exit status is the command's.", 1, -1, COMPLETE_PATH, NULL, cmd_run},
+	{"start", "CMD [ARG...]", "launch the container in the background; the prompt returns", NULL, 1, -1, COMPLETE_PATH,
+	 NULL, cmd_start},
+	{"exec", "CMD [ARG...]", "run a command inside the running container (setns, like nsenter)", NULL, 1, -1,
+	 COMPLETE_PATH, NULL, cmd_exec},
+	{"status", "", "the current container: id, pid, namespaces, state", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_status},
+	{"stop", "", "SIGTERM the container, then SIGKILL if it is still there after 3 seconds", NULL, 0, 0,
+	 COMPLETE_NONE, NULL, cmd_stop},
+	{"kill", "[SIGNAL]", "send a signal to the container's init (default KILL)", NULL, 0, 1, COMPLETE_WORDS, kill_words,
+	 cmd_kill},
+	{"trace", "[--json]", "every step of the last launch: call, arguments, result, time", NULL, 0, 1, COMPLETE_WORDS,
+	 trace_words, cmd_trace},
+	{"explain", "WORD", "what a flag, call, errno or idea means, and what to read next", NULL, 0, -1, COMPLETE_EXPLAIN,
+	 NULL, cmd_explain},
+	{"doctor", "", "what this machine allows for containers, and why", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_doctor},
+	{"quit", "", "leave nslab (a running container is stopped)", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_quit},
+	{"exit", "", "same as quit", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_quit},
+};
+
+const size_t commands_count = sizeof(commands) / sizeof(commands[0]);
+
+const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < commands_count; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int command_dispatch(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	const struct command *c = command_find(argv[0]);
+
+	if (!c)
+		return nslab_error_set(e, EINVAL, "", "unknown command '%s' (help lists them)", argv[0]);
+	int n = argc - 1;
+	if (n < c->min_args || (c->max_args >= 0 && n > c->max_args))
+		return nslab_error_set(e, EINVAL, "", "usage: %s %s", c->name, c->args);
+	return c->run(s, argc, argv, e);
+}
+
+static int line_of(const char *text, const char *pos)
+{
+	int line = 1;
+
+	for (const char *p = text; p < pos; p++)
+		if (*p == '\n')
+			line++;
+	return line;
+}
+
+int command_run_text(struct session *s, const char *text, const char *origin, bool stop_on_error)
+{
+	const char *cursor = text;
+	struct tok_cmd cmd;
+	int status = 0;
+
+	for (;;) {
+		struct nslab_error e = {0};
+		const char *start = cursor;
+		int r = tokenize_next(&cursor, &cmd, &e);
+		if (r == 0)
+			break;
+		if (r > 0 && cmd.argc > 0) {
+			session_poll(s);
+			s->last_status = 0; /* like $?: the last command's status */
+			r = command_dispatch(s, cmd.argc, cmd.argv, &e);
+		}
+		tok_cmd_free(&cmd);
+		if (r < 0) {
+			status = -1;
+			if (origin)
+				fprintf(stderr, "%s:%d: ", origin, line_of(text, start));
+			nslab_error_print(&e, stderr);
+			if (stop_on_error || cursor == start)
+				break;
+		}
+		if (s->quit)
+			break;
+	}
+	return status;
+}

@@ -1,0 +1,144 @@
+/* nslab's entry point: the REPL, -c scripts, script files, one-shot commands, run. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nslab/tokenize.h"
+#include "nslab/util.h"
+#include "cli.h"
+#include "commands.h"
+#include "repl.h"
+
+#define SCRIPT_MAX (4 * 1024 * 1024)
+
+static void usage(FILE *out)
+{
+	fputs("Usage: nslab                  the interactive shell\n"
+	      "       nslab -c 'CMD; CMD'    run commands, stop at the first error\n"
+	      "       nslab FILE             run the commands in FILE (- for standard input)\n"
+	      "       nslab COMMAND [ARG...] one command, e.g. nslab doctor, nslab explain pid\n"
+	      "       nslab run [OPTIONS] -- CMD   launch CMD in new namespaces (nslab run --help)\n"
+	      "       nslab --help | --version\n"
+	      "Inside, `help` lists the commands.\n",
+	      out);
+}
+
+/* Read a script whole; refuse NUL bytes and anything huge with a clear error. */
+static char *read_script(FILE *f, const char *name)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = xmalloc(cap);
+
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap >= SCRIPT_MAX) {
+				fprintf(stderr, "nslab: %s: larger than %d bytes\n", name, SCRIPT_MAX);
+				free(buf);
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len)) {
+		fprintf(stderr, "nslab: %s: contains a NUL byte; scripts are text\n", name);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int run_text(const char *text, const char *origin)
+{
+	struct session s;
+
+	session_init(&s, stdout);
+	int r = command_run_text(&s, text, origin, true);
+	int status = r < 0 ? 1 : s.last_status;
+	session_free(&s);
+	return status;
+}
+
+static int run_file(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+
+	if (!f) {
+		fprintf(stderr, "nslab: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	_cleanup_free_ char *text = read_script(f, path);
+	if (f != stdin)
+		fclose(f);
+	return text ? run_text(text, path) : 1;
+}
+
+static int run_one(int argc, char **argv)
+{
+	struct session s;
+	struct nslab_error e = {0};
+
+	session_init(&s, stdout);
+	int r = command_dispatch(&s, argc, argv, &e);
+	if (r < 0)
+		nslab_error_print(&e, stderr);
+	int status = r < 0 ? 1 : s.last_status;
+	session_free(&s);
+	return status;
+}
+
+static int run_repl(void)
+{
+	struct session s;
+
+	session_init(&s, stdout);
+	s.interactive = true;
+	int status = repl_run(&s);
+	session_free(&s);
+	return status;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 1)
+		return isatty(STDIN_FILENO) ? run_repl() : run_file("-");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts("nslab " NSLAB_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-c")) {
+		if (argc != 3) {
+			usage(stderr);
+			return 2;
+		}
+		return run_text(argv[2], "-c");
+	}
+	if (!strcmp(argv[1], "run"))
+		return cli_run(argc - 1, argv + 1);
+	if (argv[1][0] == '-' && strcmp(argv[1], "-") != 0) {
+		fprintf(stderr, "nslab: unknown option %s\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-") || is_file(argv[1]) || !command_find(argv[1]))
+		return argc == 2 ? run_file(argv[1]) : (usage(stderr), 2);
+	return run_one(argc - 1, argv + 1);
+}

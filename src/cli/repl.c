@@ -1,0 +1,134 @@
+/* The readline front end: prompt, history, completion, Ctrl-C and Ctrl-D. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "nslab/explain.h"
+#include "nslab/util.h"
+#include "commands.h"
+#include "repl.h"
+
+#define HISTORY_MAX 1000
+
+static const char *const *complete_words;
+static enum complete_kind complete_mode;
+
+static char *dup_match(const char *word, const char *text, size_t len)
+{
+	return strncmp(word, text, len) == 0 ? xstrdup(word) : NULL;
+}
+
+static char *generate(const char *text, int state)
+{
+	static size_t i;
+	size_t len = strlen(text);
+
+	if (!state)
+		i = 0;
+	if (complete_mode == COMPLETE_COMMAND) {
+		while (i < commands_count) {
+			char *m = dup_match(commands[i++].name, text, len);
+			if (m)
+				return m;
+		}
+		return NULL;
+	}
+	if (complete_mode == COMPLETE_EXPLAIN) {
+		while (i < explain_count()) {
+			char *m = dup_match(explain_at(i++)->word, text, len);
+			if (m)
+				return m;
+		}
+		return NULL;
+	}
+	while (complete_words && complete_words[i]) {
+		char *m = dup_match(complete_words[i++], text, len);
+		if (m)
+			return m;
+	}
+	return NULL;
+}
+
+/* Command names first; after the command, its own completer. */
+static char **complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	char first[64] = "";
+	int n = sscanf(rl_line_buffer, " %63s", first);
+	if (start == 0 || n < 1 || strspn(rl_line_buffer, " \t") >= (size_t)start) {
+		complete_mode = COMPLETE_COMMAND;
+		return rl_completion_matches(text, generate);
+	}
+	const struct command *c = command_find(first);
+	if (!c)
+		return NULL;
+	complete_mode = c->complete;
+	complete_words = c->words;
+	if (c->complete == COMPLETE_PATH) {
+		char **m = c->words ? rl_completion_matches(text, generate) : NULL;
+		if (m)
+			return m;
+		rl_attempted_completion_over = 0;
+		return rl_completion_matches(text, rl_filename_completion_function);
+	}
+	if (c->complete == COMPLETE_NONE)
+		return NULL;
+	return rl_completion_matches(text, generate);
+}
+
+/* Ctrl-C at the prompt cancels the line, as in a shell. */
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (write(STDOUT_FILENO, "^C\n", 3) < 0)
+		return;
+	rl_on_new_line();
+	rl_replace_line("", 0);
+	rl_redisplay();
+}
+
+static void history_path(char *buf, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	snprintf(buf, size, "%s/.nslab_history", home && *home ? home : ".");
+}
+
+int repl_run(struct session *s)
+{
+	char prompt[256], hist[4096];
+	struct sigaction sa = {.sa_handler = on_sigint};
+
+	rl_readline_name = "nslab";
+	rl_attempted_completion_function = complete;
+	rl_basic_word_break_characters = " \t;";
+	sigaction(SIGINT, &sa, NULL);
+	history_path(hist, sizeof(hist));
+	using_history();
+	read_history(hist);
+	fputs("nslab " NSLAB_VERSION ": build a container one flag at a time. help lists commands; Ctrl-D quits.\n", s->out);
+	int status = 0;
+	while (!s->quit) {
+		session_poll(s);
+		session_prompt(s, prompt, sizeof(prompt));
+		char *line = readline(prompt);
+		if (!line) {
+			fputc('\n', s->out);
+			break;
+		}
+		if (line[strspn(line, " \t")]) {
+			add_history(line);
+			status = command_run_text(s, line, NULL, true) < 0 ? 1 : 0;
+		}
+		free(line);
+	}
+	stifle_history(HISTORY_MAX);
+	write_history(hist);
+	(void)status;
+	return 0;
+}

@@ -1,0 +1,271 @@
+/* A container's life after launch: terminal hand-over, state dir, wait, stop, kill. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nslab/container.h"
+#include "nslab/sys.h"
+#include "nslab/util.h"
+#include "launch_internal.h"
+
+static struct termios saved_tty;
+static bool saved_tty_valid;
+
+void container_init(struct container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->tty_fd = -1;
+	spec_init(&c->spec);
+	trace_init(&c->trace);
+}
+
+void container_free(struct container *c)
+{
+	spec_free(&c->spec);
+	trace_free(&c->trace);
+	container_init(c);
+}
+
+void container_new_id(struct container *c)
+{
+	unsigned char raw[4] = {0};
+
+	if (getrandom(raw, sizeof(raw), GRND_NONBLOCK) != sizeof(raw)) {
+		unsigned long long t = now_ns() ^ (unsigned long long)getpid();
+		memcpy(raw, &t, sizeof(raw));
+	}
+	snprintf(c->id, sizeof(c->id), "%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
+}
+
+void container_state_root(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		snprintf(buf, size, "/run/nslab");
+	else if (xdg && *xdg)
+		snprintf(buf, size, "%s/nslab", xdg);
+	else
+		snprintf(buf, size, "/tmp/nslab-%u", (unsigned)geteuid());
+}
+
+int container_state_create(struct container *c, struct nslab_error *e)
+{
+	char root[PATH_MAX - 32];
+
+	container_state_root(root, sizeof(root));
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", root, strerror(errno));
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s", root, c->id);
+	if (mkdir(c->state_dir, 0700) < 0)
+		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", c->state_dir, strerror(errno));
+	container_state_write(c);
+	return 0;
+}
+
+/* What a later `nslab cleanup` needs to find and remove what this run made. */
+void container_state_write(const struct container *c)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 16], words[128];
+
+	if (!c->state_dir[0])
+		return;
+	snprintf(path, sizeof(path), "%s/state", c->state_dir);
+	snprintf(tmp, sizeof(tmp), "%s/state.tmp", c->state_dir);
+	_cleanup_fclose_ FILE *f = fopen(tmp, "we");
+	if (!f)
+		return;
+	spec_flags_words(&c->spec, words, sizeof(words));
+	fprintf(f, "id=%s\nowner=%d\ninit=%d\nnamespaces=%s\nrootfs=%s\n", c->id, (int)getpid(), (int)c->pid, words,
+		c->spec.rootfs ? c->spec.rootfs : "");
+	if (fflush(f) == 0)
+		rename(tmp, path);
+}
+
+void container_state_remove(struct container *c)
+{
+	char path[PATH_MAX + 16];
+
+	if (!c->state_dir[0])
+		return;
+	snprintf(path, sizeof(path), "%s/state", c->state_dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.tmp", c->state_dir);
+	unlink(path);
+	rmdir(c->state_dir);
+	c->state_dir[0] = '\0';
+}
+
+static bool own_terminal(void)
+{
+	return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+/* tcsetpgrp from a process not in the foreground group raises SIGTTOU. */
+static void set_foreground(int fd, pid_t pgrp)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	tcsetpgrp(fd, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+int launch_terminal_give(pid_t pid, bool foreground)
+{
+	if (!foreground) {
+		/* Out of nslab's group, so Ctrl-C at the prompt does not reach it. */
+		setpgid(pid, pid);
+		return -1;
+	}
+	if (!own_terminal())
+		return -1;
+	saved_tty_valid = tcgetattr(STDIN_FILENO, &saved_tty) == 0;
+	setpgid(pid, pid);
+	set_foreground(STDIN_FILENO, pid);
+	return STDIN_FILENO;
+}
+
+void launch_terminal_take(int *tty_fd)
+{
+	if (*tty_fd < 0)
+		return;
+	set_foreground(*tty_fd, getpgrp());
+	if (saved_tty_valid)
+		tcsetattr(*tty_fd, TCSADRAIN, &saved_tty);
+	*tty_fd = -1;
+}
+
+int launch_wait_pid(pid_t pid, int *status, int options)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+	pid_t r;
+
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	do
+		r = waitpid(pid, status, options);
+	while (r < 0 && errno == EINTR);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return r < 0 ? -errno : (int)r;
+}
+
+static void mark_ended(struct container *c, int status)
+{
+	c->state = CONTAINER_EXITED;
+	c->wait_status = status;
+	container_state_remove(c);
+}
+
+int container_wait(struct container *c, struct nslab_error *e)
+{
+	int st;
+
+	if (c->state != CONTAINER_RUNNING)
+		return nslab_error_set(e, ECHILD, "", "no running container");
+	int r = launch_wait_pid(c->pid, &st, WUNTRACED);
+	launch_terminal_take(&c->tty_fd);
+	if (r < 0)
+		return nslab_error_set(e, -r, "waitpid", "waitpid %d: %s", (int)c->pid, strerror(-r));
+	if (WIFSTOPPED(st)) {
+		c->state = CONTAINER_STOPPED;
+		c->foreground = false;
+		return 0;
+	}
+	mark_ended(c, st);
+	return 0;
+}
+
+int container_poll(struct container *c)
+{
+	int st;
+
+	if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STOPPED)
+		return 0;
+	pid_t r = waitpid(c->pid, &st, WNOHANG | WUNTRACED | WCONTINUED);
+	if (r <= 0)
+		return 0;
+	if (WIFSTOPPED(st)) {
+		bool changed = c->state != CONTAINER_STOPPED;
+		c->state = CONTAINER_STOPPED;
+		return changed;
+	}
+	if (WIFCONTINUED(st)) {
+		c->state = CONTAINER_RUNNING;
+		return 1;
+	}
+	mark_ended(c, st);
+	return 1;
+}
+
+static int wait_gone(struct container *c, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		if (container_poll(c) && c->state == CONTAINER_EXITED)
+			return 1;
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+int container_stop(struct container *c, int timeout_ms, bool *killed, struct nslab_error *e)
+{
+	*killed = false;
+	if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STOPPED)
+		return nslab_error_set(e, ESRCH, "", "no running container to stop");
+	if (sys_traced_kill(&c->trace, c->pid, SIGTERM, "ask the container's init to end") < 0 && errno != ESRCH)
+		return nslab_error_set(e, errno, "kill", "kill %d: %s", (int)c->pid, strerror(errno));
+	/* A stopped process only acts on SIGTERM once continued. */
+	if (c->state == CONTAINER_STOPPED)
+		kill(c->pid, SIGCONT);
+	if (wait_gone(c, timeout_ms))
+		return 0;
+	*killed = true;
+	sys_traced_kill(&c->trace, c->pid, SIGKILL,
+			"init ignored SIGTERM (PID 1 gets only signals it handles); SIGKILL cannot be ignored");
+	int st;
+	if (launch_wait_pid(c->pid, &st, 0) < 0)
+		return nslab_error_set(e, errno, "waitpid", "waitpid %d: %s", (int)c->pid, strerror(errno));
+	mark_ended(c, st);
+	return 0;
+}
+
+int container_kill(struct container *c, int sig, struct nslab_error *e)
+{
+	if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STOPPED)
+		return nslab_error_set(e, ESRCH, "", "no running container");
+	if (sys_traced_kill(&c->trace, c->pid, sig, NULL) < 0)
+		return nslab_error_set(e, errno, "kill", "kill %d: %s", (int)c->pid, strerror(errno));
+	return 0;
+}
+
+int container_exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+void container_describe_end(int st, char *buf, size_t size)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, size, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, size, "killed by SIG%s%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?",
+			 WCOREDUMP(st) ? " (core dumped)" : "");
+	else
+		snprintf(buf, size, "ended (status %#x)", st);
+}

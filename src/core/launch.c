@@ -1,0 +1,396 @@
+/* The launcher: clone into namespaces, write the id maps while the child
+ * waits, then the child runs its steps of the plan and execs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "nslab/container.h"
+#include "nslab/idmap.h"
+#include "nslab/sys.h"
+#include "nslab/util.h"
+#include "launch_internal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+extern char **environ;
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct launch_ctx {
+	const struct spec *s;
+	const struct plan *p;
+	struct trace *t;
+	const struct launch_opts *o;
+	int sync_r;
+	int ev_w;
+};
+
+void launch_reset_signals(void)
+{
+	sigset_t all;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/* The environment the command gets: nslab's own, with the spec's K=V on top. */
+char **launch_build_env(const struct spec *s)
+{
+	size_t n = 0;
+
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + s->n_env + 1, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t klen = strcspn(environ[i], "=");
+		bool overridden = false;
+		for (size_t j = 0; j < s->n_env; j++)
+			if (!strncmp(s->env[j], environ[i], klen) && s->env[j][klen] == '=')
+				overridden = true;
+		if (!overridden)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; j < s->n_env; j++)
+		env[k++] = s->env[j];
+	env[k] = NULL;
+	return env;
+}
+
+/* Find argv0 along PATH as it looks from inside (after the root changed). */
+int launch_resolve_command(const char *argv0, char *const env[], char *buf, size_t size)
+{
+	const char *path = DEFAULT_PATH;
+
+	if (strchr(argv0, '/')) {
+		snprintf(buf, size, "%s", argv0);
+		return 0;
+	}
+	for (size_t i = 0; env[i]; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			path = env[i] + 5;
+	int err = ENOENT;
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, ":");
+		snprintf(buf, size, "%.*s/%s", (int)len, len ? p : ".", argv0);
+		if (access(buf, X_OK) == 0)
+			return 0;
+		if (errno == EACCES)
+			err = EACCES;
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	snprintf(buf, size, "%s", argv0);
+	return -err;
+}
+
+static int mkdir_parents(struct trace *t, const char *target)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s", target);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		struct stat st;
+		if (stat(path, &st) < 0 &&
+		    sys_traced_mkdir(t, path, 0755, "the mount target did not exist: create it") < 0 && errno != EEXIST)
+			return -1;
+		*p = saved;
+		if (!saved)
+			return 0;
+	}
+}
+
+static int child_mount(struct launch_ctx *x, const struct plan_mount *m)
+{
+	const char *opts = m->options[0] ? m->options : NULL;
+
+	switch (m->kind) {
+	case MOUNT_PROC:
+		return sys_traced_mount(x->t, "proc", m->target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
+					"a proc for this PID namespace: ps and /proc show only the container's processes");
+	case MOUNT_TMPFS:
+		return sys_traced_mount(x->t, "tmpfs", m->target, "tmpfs", MS_NOSUID | MS_NODEV, opts,
+					"a memory-backed file system visible only in this mount namespace");
+	case MOUNT_SYSFS:
+		return sys_traced_mount(x->t, "sysfs", m->target, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
+					"sysfs shows the devices of the network namespace that mounts it");
+	default:
+		errno = EINVAL;
+		return -EINVAL;
+	}
+}
+
+static int child_exec(struct launch_ctx *x)
+{
+	char path[4096];
+	_cleanup_free_ char **env = launch_build_env(x->s);
+
+	int r = launch_resolve_command(x->o->argv[0], env, path, sizeof(path));
+	if (r < 0) {
+		/* Record the lookup failure as the execve the kernel would have refused. */
+		trace_record(x->t, "execve", -1, -r, now_ns(), "the command was not found along PATH inside the container",
+			     "\"%s\", ...", x->o->argv[0]);
+		return -1;
+	}
+	launch_reset_signals();
+	sys_traced_execve(x->t, path, x->o->argv, env, "the container's program replaces nslab's child");
+	return -1;
+}
+
+static int child_time_offsets(struct launch_ctx *x)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "monotonic %lld 0\nboottime %lld 0\n", x->s->time_offset_monotonic,
+		 x->s->time_offset_boottime);
+	return sys_traced_write_file(x->t, "/proc/self/timens_offsets", text,
+				     "offsets may be written only before any process enters the namespace");
+}
+
+static int child_step(struct launch_ctx *x, const struct step *st)
+{
+	const struct spec *s = x->s;
+	char old[80];
+
+	snprintf(old, sizeof(old), "/%s", x->p->oldroot);
+	switch (st->kind) {
+	case STEP_UNSHARE_TIME:
+		return sys_traced_unshare(x->t, CLONE_NEWTIME, "the next execve moves this process into the new time namespace");
+	case STEP_WRITE_TIMENS:
+		return child_time_offsets(x);
+	case STEP_MAKE_PRIVATE:
+		return sys_traced_mount(x->t, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL,
+					"stop mount events propagating between this namespace and the host");
+	case STEP_SETHOSTNAME:
+		return sys_traced_sethostname(x->t, s->hostname, "changes the name in this UTS namespace only");
+	case STEP_SETDOMAINNAME:
+		return sys_traced_setdomainname(x->t, s->domainname, "changes the NIS domain name in this UTS namespace only");
+	case STEP_BIND_ROOT:
+		return sys_traced_mount(x->t, s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL,
+					"pivot_root needs the new root to be a mount point");
+	case STEP_CHDIR_ROOT:
+		return sys_traced_chdir(x->t, s->rootfs, NULL);
+	case STEP_MKDIR_OLDROOT:
+		if (sys_traced_mkdir(x->t, x->p->oldroot, 0700, "where pivot_root puts the old root") < 0 && errno != EEXIST)
+			return -1;
+		return 0;
+	case STEP_PIVOT_ROOT:
+		return sys_traced_pivot_root(x->t, ".", x->p->oldroot, "the rootfs becomes / of this mount namespace");
+	case STEP_CHDIR_SLASH:
+		return sys_traced_chdir(x->t, "/", NULL);
+	case STEP_UMOUNT_OLDROOT:
+		return sys_traced_umount2(x->t, old, MNT_DETACH, "detach the host's tree: no path leads back to it");
+	case STEP_RMDIR_OLDROOT:
+		return sys_traced_rmdir(x->t, old, NULL);
+	case STEP_CHROOT:
+		return sys_traced_chroot(x->t, ".", "only path lookup changes: the mount table still holds the host's tree");
+	case STEP_MKDIR_TARGET:
+		return mkdir_parents(x->t, x->p->mounts[st->mount].target);
+	case STEP_MOUNT:
+		return child_mount(x, &x->p->mounts[st->mount]);
+	case STEP_EXEC:
+		return child_exec(x);
+	default:
+		return 0;
+	}
+}
+
+static __attribute__((noreturn)) void child_main(struct launch_ctx *x)
+{
+	char go;
+
+	/* Events go to the parent; if the parent dies, so does the container. */
+	x->t->sink_fd = x->ev_w;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (x->o->stdin_null) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && fd != STDIN_FILENO) {
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
+	}
+	if (read_full(x->sync_r, &go, 1) != 1 || go != 'g')
+		_exit(125);
+	close(x->sync_r);
+	for (size_t i = 0; i < x->p->n; i++) {
+		const struct step *st = &x->p->steps[i];
+		if (st->side != SIDE_CHILD)
+			continue;
+		if (child_step(x, st) < 0)
+			_exit(st->kind == STEP_EXEC ? 127 : 125);
+	}
+	_exit(125);
+}
+
+static int parent_write_maps(struct container *c, const struct plan *p, const struct spec *s)
+{
+	char path[64], text[IDMAP_MAX_LINES * 36];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct step *st = &p->steps[i];
+		int r = 0;
+		switch (st->kind) {
+		case STEP_WRITE_SETGROUPS:
+			snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)c->pid);
+			r = sys_traced_write_file(&c->trace, path, p->write_setgroups_deny ? "deny" : "allow",
+						  p->write_setgroups_deny ? "the child may never call setgroups: required before an unprivileged gid_map"
+									  : "setgroups stays possible inside (needs CAP_SETGID outside)");
+			break;
+		case STEP_WRITE_UID_MAP:
+			snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)c->pid);
+			idmap_format(&s->uidmap, text, sizeof(text));
+			r = sys_traced_write_file(&c->trace, path, text, "inside outside count: which host uids the container's uids are");
+			break;
+		case STEP_WRITE_GID_MAP:
+			snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)c->pid);
+			idmap_format(&s->gidmap, text, sizeof(text));
+			r = sys_traced_write_file(&c->trace, path, text, "inside outside count: which host gids the container's gids are");
+			break;
+		default:
+			break;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The first failed child event says why the launch failed. */
+static const struct trace_event *first_failure(const struct trace *t, size_t from)
+{
+	for (size_t i = from; i < t->n; i++)
+		if (!t->ev[i].pending && t->ev[i].ret < 0)
+			return &t->ev[i];
+	return NULL;
+}
+
+static int failure_error(const struct trace_event *ev, struct nslab_error *e)
+{
+	char call[32];
+
+	snprintf(call, sizeof(call), "%s", ev->call);
+	if (!strcmp(ev->call, "mount") && strstr(ev->args, ", \"proc\", "))
+		snprintf(call, sizeof(call), "mount proc");
+	if (!strcmp(ev->call, "execve") && ev->err == ENOENT)
+		return nslab_error_set(e, ev->err, call, "%s: %s: command not found in the container (%s)",
+				       ev->side == SIDE_CHILD ? "child" : "parent", ev->args, strerror(ev->err));
+	return nslab_error_set(e, ev->err, call, "%s: %s(%s) failed: %s (%s)", ev->side == SIDE_CHILD ? "child" : "parent",
+			       ev->call, ev->args, strerrorname_np(ev->err) ? strerrorname_np(ev->err) : "?",
+			       strerror(ev->err));
+}
+
+static void abort_child(struct container *c, int *sync_w)
+{
+	int st;
+
+	if (*sync_w >= 0)
+		close(steal_fd(sync_w));
+	kill(c->pid, SIGKILL);
+	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	launch_terminal_take(&c->tty_fd);
+	c->state = CONTAINER_EXITED;
+	c->wait_status = st;
+	container_state_remove(c);
+}
+
+static void drain_child_events(struct container *c, int ev_r)
+{
+	size_t before = c->trace.n;
+	int n = trace_drain(&c->trace, ev_r);
+
+	for (size_t i = before; n > 0 && i < c->trace.n; i++)
+		c->trace.ev[i].pid = (int)c->pid;
+}
+
+static void describe_command(char *const argv[], char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; argv[i]; i++)
+		if (str_appendf(buf, size, &len, "%s%s", i ? " " : "", argv[i]) < 0)
+			break;
+}
+
+int container_launch(struct container *c, const struct spec *s, const struct launch_opts *o, struct nslab_error *e)
+{
+	struct plan p;
+	int sync[2] = {-1, -1}, ev[2] = {-1, -1};
+
+	container_new_id(c);
+	fflush(NULL); /* nslab's output first, and none duplicated in the child */
+	if (plan_build(s, geteuid(), c->id, &p, e) < 0)
+		return -1;
+	if (!o->argv || !o->argv[0])
+		return nslab_error_set(e, EINVAL, "", "no command to run");
+	spec_copy(&c->spec, s);
+	trace_begin(&c->trace);
+	describe_command(o->argv, c->command, sizeof(c->command));
+	c->foreground = o->foreground;
+	c->started_ns = now_ns();
+	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(ev, O_CLOEXEC) < 0) {
+		int err = errno;
+		closep(&sync[0]), closep(&sync[1]), closep(&ev[0]), closep(&ev[1]);
+		return nslab_error_set(e, err, "pipe", "pipe: %s", strerror(err));
+	}
+	_cleanup_close_ int sync_r = sync[0], sync_w = sync[1], ev_r = ev[0], ev_w = ev[1];
+	if (container_state_create(c, e) < 0)
+		return -1;
+
+	struct launch_ctx x = {.s = s, .p = &p, .t = &c->trace, .o = o, .sync_r = sync_r, .ev_w = ev_w};
+	pid_t pid = sys_traced_clone(&c->trace, p.clone_flags, -1, "the child starts in its new namespaces and waits on a pipe");
+	if (pid == 0) {
+		close(sync_w);
+		close(ev_r);
+		child_main(&x);
+	}
+	if (pid < 0) {
+		container_state_remove(c);
+		return failure_error(&c->trace.ev[c->trace.n - 1], e);
+	}
+	c->pid = pid;
+	c->state = CONTAINER_RUNNING;
+	close(steal_fd(&sync_r));
+	close(steal_fd(&ev_w));
+	container_state_write(c);
+	c->tty_fd = launch_terminal_give(pid, o->foreground);
+
+	if (parent_write_maps(c, &p, s) < 0) {
+		failure_error(&c->trace.ev[c->trace.n - 1], e);
+		abort_child(c, &sync_w);
+		return -1;
+	}
+	unsigned long long start = now_ns();
+	int r = write_all(sync_w, "g", 1);
+	trace_record(&c->trace, "release", r, -r, start, "the child may go on: its maps are in place", "sync pipe");
+	close(steal_fd(&sync_w));
+	size_t child_from = c->trace.n;
+	drain_child_events(c, ev_r);
+	const struct trace_event *bad = first_failure(&c->trace, child_from);
+	if (bad) {
+		failure_error(bad, e);
+		abort_child(c, &sync_w);
+		return -1;
+	}
+	trace_settle_pending(&c->trace, 0, 0);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Pieces shared by launch.c, container.c and nsexec.c; not part of the API. */
+#ifndef NSLAB_LAUNCH_INTERNAL_H
+#define NSLAB_LAUNCH_INTERNAL_H
+
+#include "nslab/container.h"
+
+void launch_reset_signals(void);
+char **launch_build_env(const struct spec *s);
+int launch_resolve_command(const char *argv0, char *const env[], char *buf, size_t size);
+
+/* Hand the terminal to the child's process group (foreground, when nslab owns
+ * the terminal) or put a background child in its own group. */
+int launch_terminal_give(pid_t pid, bool foreground);
+/* Take the terminal back and restore its modes; *tty_fd becomes -1. */
+void launch_terminal_take(int *tty_fd);
+/* Wait for pid, ignoring EINTR; while waiting for a child that shares nslab's
+ * process group, ignore SIGINT/SIGQUIT as system(3) does. */
+int launch_wait_pid(pid_t pid, int *status, int options);
+
+void container_new_id(struct container *c);
+int container_state_create(struct container *c, struct nslab_error *e);
+void container_state_write(const struct container *c);
+void container_state_remove(struct container *c);
+
+#endif

@@ -1,0 +1,163 @@
+/* Turn a spec into the ordered list of steps the launcher takes. */
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+
+#include "nslab/idmap.h"
+#include "nslab/plan.h"
+#include "nslab/trace.h"
+#include "nslab/util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static struct step *add(struct plan *p, enum step_kind kind, int side, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct step *add(struct plan *p, enum step_kind kind, int side, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->n >= PLAN_MAX_STEPS)
+		return NULL;
+	struct step *st = &p->steps[p->n++];
+	st->kind = kind;
+	st->side = side;
+	st->mount = -1;
+	va_start(ap, fmt);
+	vsnprintf(st->text, sizeof(st->text), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+static bool has(const struct spec *s, enum ns_kind k) { return s->ns_mask & NS_BIT(k); }
+
+static void plan_maps(const struct spec *s, uid_t euid, struct plan *p)
+{
+	char text[64];
+
+	if (!has(s, NS_USER))
+		return;
+	p->write_setgroups_deny = s->setgroups == SETGROUPS_DENY ||
+				  (s->setgroups == SETGROUPS_AUTO && s->gidmap.n && euid != 0);
+	p->write_setgroups_allow = s->setgroups == SETGROUPS_ALLOW;
+	if (p->write_setgroups_deny || p->write_setgroups_allow)
+		add(p, STEP_WRITE_SETGROUPS, SIDE_PARENT, "write \"%s\" to /proc/PID/setgroups%s",
+		    p->write_setgroups_deny ? "deny" : "allow",
+		    p->write_setgroups_deny ? " (needed before gid_map without CAP_SETGID)" : "");
+	if (s->uidmap.n) {
+		const struct idmap_line *l = &s->uidmap.lines[0];
+		snprintf(text, sizeof(text), "%u %u %u%s", l->inside, l->outside, l->count, s->uidmap.n > 1 ? " ..." : "");
+		add(p, STEP_WRITE_UID_MAP, SIDE_PARENT, "write \"%s\" to /proc/PID/uid_map", text);
+	}
+	if (s->gidmap.n) {
+		const struct idmap_line *l = &s->gidmap.lines[0];
+		snprintf(text, sizeof(text), "%u %u %u%s", l->inside, l->outside, l->count, s->gidmap.n > 1 ? " ..." : "");
+		add(p, STEP_WRITE_GID_MAP, SIDE_PARENT, "write \"%s\" to /proc/PID/gid_map", text);
+	}
+}
+
+static void plan_root(const struct spec *s, struct plan *p)
+{
+	if (!s->rootfs)
+		return;
+	if (s->enter == ENTER_CHROOT) {
+		add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
+		add(p, STEP_CHROOT, SIDE_CHILD, "chroot(\".\"): / now means the rootfs, for this process only");
+		add(p, STEP_CHDIR_SLASH, SIDE_CHILD, "chdir to / inside the new root");
+		return;
+	}
+	add(p, STEP_BIND_ROOT, SIDE_CHILD, "bind-mount %s on itself so it is a mount point", s->rootfs);
+	add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
+	add(p, STEP_MKDIR_OLDROOT, SIDE_CHILD, "mkdir %s for the old root", p->oldroot);
+	add(p, STEP_PIVOT_ROOT, SIDE_CHILD, "pivot_root(\".\", \"%s\"): the rootfs becomes /", p->oldroot);
+	add(p, STEP_CHDIR_SLASH, SIDE_CHILD, "chdir to the new /");
+	add(p, STEP_UMOUNT_OLDROOT, SIDE_CHILD, "umount2(\"/%s\", MNT_DETACH): the host's tree is gone", p->oldroot);
+	add(p, STEP_RMDIR_OLDROOT, SIDE_CHILD, "rmdir /%s", p->oldroot);
+}
+
+static void add_mount(struct plan *p, enum mount_kind kind, const char *target, const char *options, bool automatic)
+{
+	struct plan_mount *m = &p->mounts[p->n_mounts];
+
+	m->kind = kind;
+	snprintf(m->target, sizeof(m->target), "%s", target);
+	snprintf(m->options, sizeof(m->options), "%s", options ? options : "");
+	m->automatic = automatic;
+	struct step *st = add(p, STEP_MKDIR_TARGET, SIDE_CHILD, "create %s if it is missing", target);
+	if (st)
+		st->mount = (int)p->n_mounts;
+	st = add(p, STEP_MOUNT, SIDE_CHILD, "mount %s on %s%s%s%s", mount_kind_names[kind], target,
+		 options ? " (" : "", options ? options : "", options ? ")" : "");
+	if (st)
+		st->mount = (int)p->n_mounts;
+	p->n_mounts++;
+}
+
+static void plan_mounts(const struct spec *s, struct plan *p)
+{
+	bool proc_given = false;
+
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].kind == MOUNT_PROC && !strcmp(s->mounts[i].target, "/proc"))
+			proc_given = true;
+	/* A new PID namespace wants its own /proc, or ps shows the host; only
+	 * safe with a new mount namespace, or it would cover the host's /proc. */
+	if (has(s, NS_PID) && has(s, NS_MOUNT) && !proc_given)
+		add_mount(p, MOUNT_PROC, "/proc", NULL, true);
+	for (size_t i = 0; i < s->n_mounts; i++)
+		add_mount(p, s->mounts[i].kind, s->mounts[i].target, s->mounts[i].options, false);
+}
+
+int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p, struct nslab_error *e)
+{
+	char names[256];
+
+	memset(p, 0, sizeof(*p));
+	if (spec_validate(s, euid, e) < 0)
+		return -1;
+	snprintf(p->oldroot, sizeof(p->oldroot), PLAN_OLDROOT_PREFIX "%s", id ? id : "x");
+	p->clone_flags = spec_clone_flags(s) & ~(unsigned long)CLONE_NEWTIME;
+	spec_flags_names(p->clone_flags, names, sizeof(names));
+	add(p, STEP_CLONE, SIDE_PARENT, "clone3(%s): the child starts in its namespaces and waits", names);
+	plan_maps(s, euid, p);
+	if (has(s, NS_USER) && s->uidmap.n)
+		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child the maps are written");
+	else if (has(s, NS_USER))
+		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on (no uid map: it shows as uid 65534 inside)");
+	else
+		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on");
+	if (has(s, NS_TIME)) {
+		add(p, STEP_UNSHARE_TIME, SIDE_CHILD, "unshare(CLONE_NEWTIME): a time namespace for what it execs");
+		add(p, STEP_WRITE_TIMENS, SIDE_CHILD, "write \"monotonic %llds, boottime %llds\" to /proc/self/timens_offsets",
+		    s->time_offset_monotonic, s->time_offset_boottime);
+	}
+	if (has(s, NS_MOUNT))
+		add(p, STEP_MAKE_PRIVATE, SIDE_CHILD, "make every mount private (MS_REC|MS_PRIVATE): nothing leaks to the host");
+	if (s->hostname)
+		add(p, STEP_SETHOSTNAME, SIDE_CHILD, "sethostname(\"%s\")", s->hostname);
+	if (s->domainname)
+		add(p, STEP_SETDOMAINNAME, SIDE_CHILD, "setdomainname(\"%s\")", s->domainname);
+	plan_root(s, p);
+	plan_mounts(s, p);
+	add(p, STEP_EXEC, SIDE_CHILD, "execve the command%s", has(s, NS_TIME) ? " (it enters the time namespace here)" : "");
+	if (p->n >= PLAN_MAX_STEPS)
+		return nslab_error_set(e, E2BIG, "", "the plan has too many steps");
+	return 0;
+}
+
+void plan_print(const struct plan *p, FILE *out)
+{
+	for (size_t i = 0; i < p->n; i++)
+		fprintf(out, "%3zu %-6s %s\n", i + 1, p->steps[i].side == SIDE_CHILD ? "child" : "parent",
+			p->steps[i].text);
+}
+
+int plan_find(const struct plan *p, enum step_kind kind)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i].kind == kind)
+			return (int)i;
+	return -1;
+}
