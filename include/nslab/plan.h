@@ -43,7 +43,8 @@ struct step {
 
 struct plan_mount {
 	enum mount_kind kind;
-	char target[256];
+	char target[256];	/* where it appears inside the container */
+	char path[4096 + 256];	/* where the child mounts it: under the rootfs, before entering it */
 	char options[128];
 	bool automatic;		/* added by nslab (proc for a new PID namespace) */
 };

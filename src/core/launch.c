@@ -100,7 +100,7 @@ int launch_resolve_command(const char *argv0, char *const env[], char *buf, size
 
 static int mkdir_parents(struct trace *t, const char *target)
 {
-	char path[256];
+	char path[4096 + 256];
 
 	snprintf(path, sizeof(path), "%s", target);
 	for (char *p = path + 1;; p++) {
@@ -124,13 +124,13 @@ static int child_mount(struct launch_ctx *x, const struct plan_mount *m)
 
 	switch (m->kind) {
 	case MOUNT_PROC:
-		return sys_traced_mount(x->t, "proc", m->target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
+		return sys_traced_mount(x->t, "proc", m->path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
 					"a proc for this PID namespace: ps and /proc show only the container's processes");
 	case MOUNT_TMPFS:
-		return sys_traced_mount(x->t, "tmpfs", m->target, "tmpfs", MS_NOSUID | MS_NODEV, opts,
+		return sys_traced_mount(x->t, "tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts,
 					"a memory-backed file system visible only in this mount namespace");
 	case MOUNT_SYSFS:
-		return sys_traced_mount(x->t, "sysfs", m->target, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
+		return sys_traced_mount(x->t, "sysfs", m->path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
 					"sysfs shows the devices of the network namespace that mounts it");
 	default:
 		errno = EINVAL;
@@ -203,7 +203,7 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 	case STEP_CHROOT:
 		return sys_traced_chroot(x->t, ".", "only path lookup changes: the mount table still holds the host's tree");
 	case STEP_MKDIR_TARGET:
-		return mkdir_parents(x->t, x->p->mounts[st->mount].target);
+		return mkdir_parents(x->t, x->p->mounts[st->mount].path);
 	case STEP_MOUNT:
 		return child_mount(x, &x->p->mounts[st->mount]);
 	case STEP_EXEC:

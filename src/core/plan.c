@@ -58,17 +58,25 @@ static void plan_maps(const struct spec *s, uid_t euid, struct plan *p)
 	}
 }
 
+/* Mounts go in before the root changes: in a user namespace the kernel allows
+ * a new proc only while a full /proc is still visible in the namespace. */
+static void plan_mounts(const struct spec *s, struct plan *p);
+
 static void plan_root(const struct spec *s, struct plan *p)
 {
-	if (!s->rootfs)
+	if (!s->rootfs) {
+		plan_mounts(s, p);
 		return;
+	}
 	if (s->enter == ENTER_CHROOT) {
+		plan_mounts(s, p);
 		add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
 		add(p, STEP_CHROOT, SIDE_CHILD, "chroot(\".\"): / now means the rootfs, for this process only");
 		add(p, STEP_CHDIR_SLASH, SIDE_CHILD, "chdir to / inside the new root");
 		return;
 	}
 	add(p, STEP_BIND_ROOT, SIDE_CHILD, "bind-mount %s on itself so it is a mount point", s->rootfs);
+	plan_mounts(s, p);
 	add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
 	add(p, STEP_MKDIR_OLDROOT, SIDE_CHILD, "mkdir %s for the old root", p->oldroot);
 	add(p, STEP_PIVOT_ROOT, SIDE_CHILD, "pivot_root(\".\", \"%s\"): the rootfs becomes /", p->oldroot);
@@ -77,18 +85,20 @@ static void plan_root(const struct spec *s, struct plan *p)
 	add(p, STEP_RMDIR_OLDROOT, SIDE_CHILD, "rmdir /%s", p->oldroot);
 }
 
-static void add_mount(struct plan *p, enum mount_kind kind, const char *target, const char *options, bool automatic)
+static void add_mount(struct plan *p, const struct spec *s, enum mount_kind kind, const char *target,
+		      const char *options, bool automatic)
 {
 	struct plan_mount *m = &p->mounts[p->n_mounts];
 
 	m->kind = kind;
 	snprintf(m->target, sizeof(m->target), "%s", target);
+	snprintf(m->path, sizeof(m->path), "%s%s", s->rootfs ? s->rootfs : "", target);
 	snprintf(m->options, sizeof(m->options), "%s", options ? options : "");
 	m->automatic = automatic;
-	struct step *st = add(p, STEP_MKDIR_TARGET, SIDE_CHILD, "create %s if it is missing", target);
+	struct step *st = add(p, STEP_MKDIR_TARGET, SIDE_CHILD, "create %s if it is missing", m->path);
 	if (st)
 		st->mount = (int)p->n_mounts;
-	st = add(p, STEP_MOUNT, SIDE_CHILD, "mount %s on %s%s%s%s", mount_kind_names[kind], target,
+	st = add(p, STEP_MOUNT, SIDE_CHILD, "mount %s on %s%s%s%s", mount_kind_names[kind], m->path,
 		 options ? " (" : "", options ? options : "", options ? ")" : "");
 	if (st)
 		st->mount = (int)p->n_mounts;
@@ -105,9 +115,9 @@ static void plan_mounts(const struct spec *s, struct plan *p)
 	/* A new PID namespace wants its own /proc, or ps shows the host; only
 	 * safe with a new mount namespace, or it would cover the host's /proc. */
 	if (has(s, NS_PID) && has(s, NS_MOUNT) && !proc_given)
-		add_mount(p, MOUNT_PROC, "/proc", NULL, true);
+		add_mount(p, s, MOUNT_PROC, "/proc", NULL, true);
 	for (size_t i = 0; i < s->n_mounts; i++)
-		add_mount(p, s->mounts[i].kind, s->mounts[i].target, s->mounts[i].options, false);
+		add_mount(p, s, s->mounts[i].kind, s->mounts[i].target, s->mounts[i].options, false);
 }
 
 int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p, struct nslab_error *e)
@@ -140,7 +150,6 @@ int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p,
 	if (s->domainname)
 		add(p, STEP_SETDOMAINNAME, SIDE_CHILD, "setdomainname(\"%s\")", s->domainname);
 	plan_root(s, p);
-	plan_mounts(s, p);
 	add(p, STEP_EXEC, SIDE_CHILD, "execve the command%s", has(s, NS_TIME) ? " (it enters the time namespace here)" : "");
 	if (p->n >= PLAN_MAX_STEPS)
 		return nslab_error_set(e, E2BIG, "", "the plan has too many steps");
