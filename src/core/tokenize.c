@@ -95,8 +95,10 @@ int tokenize_next(const char **cursor, struct tok_cmd *cmd, struct nslab_error *
 	cmd->argv[0] = NULL;
 	if (!*p)
 		return 0;
-	if (strnlen(p, TOK_MAX_LINE + 1) > TOK_MAX_LINE && !memchr(p, '\n', TOK_MAX_LINE))
-		return nslab_error_set(e, E2BIG, "", "line longer than %d bytes", TOK_MAX_LINE);
+	if (strnlen(p, TOK_MAX_LINE + 1) > TOK_MAX_LINE && !memchr(p, '\n', TOK_MAX_LINE)) {
+		nslab_error_set(e, E2BIG, "", "line longer than %d bytes", TOK_MAX_LINE);
+		return -1;
+	}
 	while (*p && *p != ';' && *p != '\n') {
 		char c = *p++;
 		int r = 0;
