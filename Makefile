@@ -85,7 +85,7 @@ install: all
 	install -m 0644 doc/nslab.1 $(DESTDIR)$(PREFIX)/share/man/man1/nslab.1
 	install -m 0644 completion/nslab.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nslab
 	rm -rf $(DESTDIR)$(DATADIR)/lessons $(DESTDIR)$(DATADIR)/slides $(DESTDIR)$(DATADIR)/rootfs
-	cp -r lessons slides $(DESTDIR)$(DATADIR)/
+	for d in lessons slides; do if [ -d $$d ]; then cp -r $$d $(DESTDIR)$(DATADIR)/; fi; done
 	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/rootfs
 
 clean:

@@ -120,6 +120,11 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--list-commands")) {
+		for (size_t i = 0; i < commands_count; i++)
+			puts(commands[i].name);
+		return 0;
+	}
 	if (!strcmp(argv[1], "--version")) {
 		puts("nslab " NSLAB_VERSION);
 		return 0;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install what nslab needs to build, run and test on Debian or Ubuntu.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential pkg-config libreadline-dev libncurses-dev libjson-c-dev libcap-dev
+	# the default rootfs is built from a static busybox
+	busybox-static
+	# tests: tmux drives the REPL; util-linux, iproute2 and procps are the oracles
+	tmux util-linux iproute2 procps psmisc binutils file python3
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: run as root (sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps: ${#packages[@]} packages present"
