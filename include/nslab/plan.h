@@ -15,6 +15,7 @@ enum step_kind {
 	STEP_RELEASE,		/* parent: let the waiting child go on */
 	STEP_UNSHARE_TIME,	/* child: a time namespace for what it execs */
 	STEP_WRITE_TIMENS,	/* child: /proc/self/timens_offsets */
+	STEP_ENTER_TIME,	/* child: setns into the time namespace it made */
 	STEP_MAKE_PRIVATE,	/* child: mount --make-rprivate / */
 	STEP_SETHOSTNAME,
 	STEP_SETDOMAINNAME,

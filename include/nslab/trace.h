@@ -37,6 +37,10 @@ struct trace {
 	int sink_fd;		/* >= 0 in a child: events are written here, not stored */
 };
 
+/* The trace's clock: CLOCK_REALTIME in ns, because a time namespace shifts
+ * the monotonic and boot clocks of a child in the middle of its steps. */
+unsigned long long trace_clock(void);
+
 void trace_init(struct trace *t);
 void trace_free(struct trace *t);
 /* Forget all events and restart the clock. */

@@ -146,7 +146,7 @@ static int child_exec(struct launch_ctx *x)
 	int r = launch_resolve_command(x->o->argv[0], env, path, sizeof(path));
 	if (r < 0) {
 		/* Record the lookup failure as the execve the kernel would have refused. */
-		trace_record(x->t, "execve", -1, -r, now_ns(), "the command was not found along PATH inside the container",
+		trace_record(x->t, "execve", -1, -r, trace_clock(), "the command was not found along PATH inside the container",
 			     "\"%s\", ...", x->o->argv[0]);
 		return -1;
 	}
@@ -165,6 +165,20 @@ static int child_time_offsets(struct launch_ctx *x)
 				     "offsets may be written only before any process enters the namespace");
 }
 
+/* unshare(CLONE_NEWTIME) leaves the caller outside; joining explicitly works
+ * on every kernel with time namespaces, not only where execve switches. */
+static int child_enter_time(struct launch_ctx *x)
+{
+	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		trace_record(x->t, "open", -1, errno, trace_clock(), NULL, "\"/proc/self/ns/time_for_children\"");
+		return -1;
+	}
+	return sys_traced_setns(x->t, fd, CLONE_NEWTIME, "time_for_children",
+				"join the new time namespace; its offsets are fixed from now on");
+}
+
 static int child_step(struct launch_ctx *x, const struct step *st)
 {
 	const struct spec *s = x->s;
@@ -173,9 +187,11 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 	snprintf(old, sizeof(old), "/%s", x->p->oldroot);
 	switch (st->kind) {
 	case STEP_UNSHARE_TIME:
-		return sys_traced_unshare(x->t, CLONE_NEWTIME, "the next execve moves this process into the new time namespace");
+		return sys_traced_unshare(x->t, CLONE_NEWTIME, "a new time namespace for children; the caller stays outside for now");
 	case STEP_WRITE_TIMENS:
 		return child_time_offsets(x);
+	case STEP_ENTER_TIME:
+		return child_enter_time(x);
 	case STEP_MAKE_PRIVATE:
 		return sys_traced_mount(x->t, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL,
 					"stop mount events propagating between this namespace and the host");
@@ -379,9 +395,10 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 		abort_child(c, &sync_w);
 		return -1;
 	}
-	unsigned long long start = now_ns();
+	unsigned long long start = trace_clock();
 	int r = write_all(sync_w, "g", 1);
-	trace_record(&c->trace, "release", r, -r, start, "the child may go on: its maps are in place", "sync pipe");
+	int rel = plan_find(&p, STEP_RELEASE);
+	trace_record(&c->trace, "release", r, -r, start, rel >= 0 ? p.steps[rel].text : NULL, "sync pipe");
 	close(steal_fd(&sync_w));
 	size_t child_from = c->trace.n;
 	drain_child_events(c, ev_r);

@@ -138,7 +138,7 @@ static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_
 	_cleanup_free_ char **env = launch_build_env(&c->spec);
 	int r = launch_resolve_command(argv[0], env, path, sizeof(path));
 	if (r < 0) {
-		trace_record(t, "execve", -1, -r, now_ns(), "the command was not found along PATH inside the container",
+		trace_record(t, "execve", -1, -r, trace_clock(), "the command was not found along PATH inside the container",
 			     "\"%s\", ...", argv[0]);
 		_exit(127);
 	}

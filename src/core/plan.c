@@ -139,9 +139,10 @@ int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p,
 	else
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on");
 	if (has(s, NS_TIME)) {
-		add(p, STEP_UNSHARE_TIME, SIDE_CHILD, "unshare(CLONE_NEWTIME): a time namespace for what it execs");
+		add(p, STEP_UNSHARE_TIME, SIDE_CHILD, "unshare(CLONE_NEWTIME): a time namespace, not yet entered");
 		add(p, STEP_WRITE_TIMENS, SIDE_CHILD, "write \"monotonic %llds, boottime %llds\" to /proc/self/timens_offsets",
 		    s->time_offset_monotonic, s->time_offset_boottime);
+		add(p, STEP_ENTER_TIME, SIDE_CHILD, "setns into it (/proc/self/ns/time_for_children): the offsets now apply");
 	}
 	if (has(s, NS_MOUNT))
 		add(p, STEP_MAKE_PRIVATE, SIDE_CHILD, "make every mount private (MS_REC|MS_PRIVATE): nothing leaks to the host");
@@ -150,7 +151,7 @@ int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p,
 	if (s->domainname)
 		add(p, STEP_SETDOMAINNAME, SIDE_CHILD, "setdomainname(\"%s\")", s->domainname);
 	plan_root(s, p);
-	add(p, STEP_EXEC, SIDE_CHILD, "execve the command%s", has(s, NS_TIME) ? " (it enters the time namespace here)" : "");
+	add(p, STEP_EXEC, SIDE_CHILD, "execve the command");
 	if (p->n >= PLAN_MAX_STEPS)
 		return nslab_error_set(e, E2BIG, "", "the plan has too many steps");
 	return 0;

@@ -107,7 +107,7 @@ static const char *quote(const char *s, char *buf, size_t size)
 /* Run `expr` (a syscall returning -1/errno), keep errno, record the event. */
 #define TRACED(t, name, note, expr, ...)                                             \
 	({                                                                           \
-		unsigned long long start_ = now_ns();                                \
+		unsigned long long start_ = trace_clock();                                \
 		long long r_ = (expr);                                               \
 		int e_ = r_ < 0 ? errno : 0;                                         \
 		trace_record((t), (name), r_, e_, start_, (note), __VA_ARGS__);      \
@@ -143,7 +143,7 @@ pid_t sys_traced_clone(struct trace *t, unsigned long flags, int cgroup_fd, cons
 {
 	char names[256];
 	bool used_clone3;
-	unsigned long long start = now_ns();
+	unsigned long long start = trace_clock();
 
 	pid_t pid = raw_clone(flags, cgroup_fd, &used_clone3);
 	if (pid == 0)
@@ -325,7 +325,7 @@ int sys_traced_execve(struct trace *t, const char *path, char *const argv[], cha
 	ev.side = t->sink_fd >= 0 ? SIDE_CHILD : SIDE_PARENT;
 	ev.pid = (int)getpid();
 	ev.pending = TRACE_PENDING;
-	ev.t_ns = now_ns() - t->t0;
+	ev.t_ns = trace_clock() - t->t0;
 	snprintf(ev.call, sizeof(ev.call), "execve");
 	snprintf(ev.args, sizeof(ev.args), "%s, %s, [/* %zu vars */]", Q(path, qp), av, nenv);
 	snprintf(ev.note, sizeof(ev.note), "%s", note ? note : "");

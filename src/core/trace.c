@@ -2,16 +2,25 @@
 #include <errno.h>
 #include <json.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nslab/trace.h"
 #include "nslab/util.h"
 
+unsigned long long trace_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
 void trace_init(struct trace *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->sink_fd = -1;
-	t->t0 = now_ns();
+	t->t0 = trace_clock();
 }
 
 void trace_free(struct trace *t)
@@ -23,7 +32,7 @@ void trace_free(struct trace *t)
 void trace_begin(struct trace *t)
 {
 	t->n = 0;
-	t->t0 = now_ns();
+	t->t0 = trace_clock();
 }
 
 void trace_add(struct trace *t, const struct trace_event *ev)
@@ -48,7 +57,7 @@ void trace_record(struct trace *t, const char *call, long long ret, int err, uns
 		  const char *note, const char *args_fmt, ...)
 {
 	struct trace_event ev = {0};
-	unsigned long long end = now_ns();
+	unsigned long long end = trace_clock();
 	va_list ap;
 
 	ev.side = t->sink_fd >= 0 ? SIDE_CHILD : SIDE_PARENT;
@@ -145,8 +154,8 @@ static json_object *event_json(const struct trace_event *ev, size_t index)
 	json_object_object_add(o, "errno", ev->ret < 0 && !ev->pending && strerrorname_np(ev->err)
 						   ? json_object_new_string(strerrorname_np(ev->err))
 						   : NULL);
-	json_object_object_add(o, "t_us", json_object_new_double((double)ev->t_ns / 1e3));
-	json_object_object_add(o, "dur_us", json_object_new_double((double)ev->dur_ns / 1e3));
+	json_object_object_add(o, "t_ns", json_object_new_int64((int64_t)ev->t_ns));
+	json_object_object_add(o, "dur_ns", json_object_new_int64((int64_t)ev->dur_ns));
 	json_object_object_add(o, "note", json_object_new_string(ev->note));
 	return o;
 }
@@ -155,7 +164,7 @@ void trace_print_json(const struct trace *t, FILE *out)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		json_object *o = event_json(&t->ev[i], i + 1);
-		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	}
 }

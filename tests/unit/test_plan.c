@@ -125,7 +125,8 @@ static void test_time_namespace(void)
 	/* CLONE_NEWTIME goes to unshare in the child, never to clone3. */
 	CHECK(!(p.clone_flags & 0x80));
 	CHECK(pos(&p, STEP_UNSHARE_TIME) > 0 && pos(&p, STEP_WRITE_TIMENS) == pos(&p, STEP_UNSHARE_TIME) + 1);
-	CHECK(pos(&p, STEP_WRITE_TIMENS) < pos(&p, STEP_EXEC));
+	CHECK(pos(&p, STEP_ENTER_TIME) == pos(&p, STEP_WRITE_TIMENS) + 1);
+	CHECK(pos(&p, STEP_ENTER_TIME) < pos(&p, STEP_EXEC));
 	CHECK_CONTAINS(p.steps[pos(&p, STEP_WRITE_TIMENS)].text, "boottime 3600s");
 }
 

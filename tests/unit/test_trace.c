@@ -89,13 +89,13 @@ static void test_child_pipe(void)
 	if (pid == 0) {
 		close(fds[0]);
 		t.sink_fd = fds[1];
-		trace_record(&t, "sethostname", 0, 0, now_ns(), NULL, "\"a\"");
+		trace_record(&t, "sethostname", 0, 0, trace_clock(), NULL, "\"a\"");
 		char *argv[] = {"/nonexistent/nslab-test", NULL}, *envp[] = {NULL};
 		sys_traced_execve(&t, argv[0], argv, envp, NULL);
 		_exit(0);
 	}
 	close(fds[1]);
-	trace_record(&t, "clone3", pid, 0, now_ns(), NULL, "{}");
+	trace_record(&t, "clone3", pid, 0, trace_clock(), NULL, "{}");
 	CHECK(trace_drain(&t, fds[0]) >= 2);
 	close(fds[0]);
 	waitpid(pid, NULL, 0);
