@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /* $NSLAB_ROOTFS, else build/rootfs beside the binary (a source tree), else
- * the installed DATADIR/rootfs. Returns 0, or -ENOENT when none exists. */
+ * share/nslab/rootfs beside an installed binary, else DATADIR/rootfs. Returns 0, or -ENOENT when none exists. */
 int paths_default_rootfs(char *buf, size_t size);
 
 #endif

@@ -56,6 +56,9 @@ int paths_default_rootfs(char *buf, size_t size)
 	}
 	if (beside_binary("build/rootfs", buf, size) == 0)
 		return 0;
+	/* Installed under any PREFIX: PREFIX/bin/nslab and PREFIX/share/nslab. */
+	if (beside_binary("share/nslab/rootfs", buf, size) == 0)
+		return 0;
 	snprintf(buf, size, "%s/rootfs", NSLAB_DATADIR);
 	return is_dir(buf) ? 0 : -ENOENT;
 }
