@@ -103,11 +103,11 @@ static const struct explain_entry entries[] = {
 		.text = "Gives its processes their own offsets for CLOCK_MONOTONIC and\n"
 			"CLOCK_BOOTTIME (uptime, timers); the wall clock is not virtualised.\n"
 			"Since Linux 5.6. unshare(CLONE_NEWTIME) does not move the caller:\n"
-			"its children enter it, and since 6.2 the caller too when it execs.\n"
+			"its children enter it (and, on newer kernels, the caller at execve).\n"
 			"Offsets go to /proc/PID/timens_offsets before any process enters;\n"
-			"after that they are frozen. clone() can't take the flag, clone3\n"
-			"only since 6.3, so nslab's child unshares it, writes the offsets,\n"
-			"then execs.",
+			"after that they are frozen. clone() can't take the flag, so nslab's\n"
+			"child unshares it, writes the offsets, then joins it with setns\n"
+			"on /proc/self/ns/time_for_children.",
 		.man = "time_namespaces(7)",
 	},
 
@@ -259,8 +259,7 @@ static const struct explain_entry entries[] = {
 			"and open files stay. It is the child's last step: setup is done and\n"
 			"your command starts. The path is looked up in the new root, so the\n"
 			"command must exist inside the rootfs. It returns only on failure,\n"
-			"so the trace shows it pending until the outcome is known. A time\n"
-			"namespace made by unshare is entered here (Linux 6.2 and later).",
+			"so the trace shows it pending until the outcome is known.",
 		.man = "execve(2)",
 	},
 	{
