@@ -4,31 +4,43 @@
 # look at it from outside with util-linux/iproute2, then end it without ever
 # killing nslab itself (a killed nslab would leave its state dir behind).
 
+# shellcheck disable=SC2034 # NSINFO, BG_OUT, BG_RC and T_DONE are for the sourcing script
 NSINFO=$ROOTFS/usr/bin/nsinfo
 
-# bg_launch VAR CMD...: run CMD (an nslab command line) in the background,
+# lib.sh's EXIT trap exits with T_FAILED, so a script that dies half way (set -u,
+# a typo) would pass silently: scripts call t_done at their end, and a FAIL
+# names the unfinished script otherwise. Cleanups run with output discarded,
+# hence fd 3 (registered first, so it runs last).
+exec 3>&1
+T_DONE=0
+t_done() { T_DONE=1; }
+# shellcheck disable=SC2016 # expanded when the cleanup runs
+on_exit '[ "$T_DONE" = 1 ] || { echo "FAIL $(basename "$0").finished: the script stopped before its end" >&3; T_FAILED=1; }'
+
+# bg_launch VAR CMD...: run CMD (an nslab command line, or a wrapper that execs
+# nslab such as setpriv or env; not a shell function) in the background,
 # output to a file named in BG_OUT, nslab's pid in BG_NSLAB. Waits until
 # nslab's child has exec'd (its comm is no longer "nslab") and names the
 # child's host pid in VAR, or "" if it never appeared (see BG_OUT).
 bg_launch() {
-	local var=$1 out c="" i
+	local _var=$1 _out _c="" _i
 	shift
-	out=$(mktemp "${NSLAB_TEST_TMP:-/tmp}/bg.XXXXXX")
-	on_exit "rm -f '$out'"
-	"$@" </dev/null >"$out" 2>&1 &
+	_out=$(mktemp "${NSLAB_TEST_TMP:-/tmp}/bg.XXXXXX")
+	on_exit "rm -f '$_out'"
+	"$@" </dev/null >"$_out" 2>&1 &
 	BG_NSLAB=$!
-	BG_OUT=$out
+	BG_OUT=$_out
 	on_exit "bg_reap $BG_NSLAB"
-	for ((i = 0; i < 200; i++)); do
-		c=$(pgrep -P "$BG_NSLAB" | head -n 1)
-		if [ -n "$c" ] && [ "$(cat "/proc/$c/comm" 2>/dev/null)" != nslab ]; then
+	for ((_i = 0; _i < 200; _i++)); do
+		_c=$(pgrep -P "$BG_NSLAB" | head -n 1)
+		if [ -n "$_c" ] && [ "$(cat "/proc/$_c/comm" 2>/dev/null)" != nslab ]; then
 			break
 		fi
-		c=""
+		_c=""
 		kill -0 "$BG_NSLAB" 2>/dev/null || break
 		sleep 0.05
 	done
-	printf -v "$var" '%s' "$c"
+	printf -v "$_var" '%s' "$_c"
 }
 
 # wait_comm PID NAME: wait (up to 5 s) until PID runs a program called NAME.
@@ -46,7 +58,10 @@ wait_comm() {
 # goes to BG_RC (not printed: a $(...) subshell could not wait for the job).
 bg_reap() {
 	local c
-	for c in $(pgrep -P "$1"); do kill -KILL "$c" 2>/dev/null; done
+	# Only the container: never an nslab (bg_launch's CMD must exec nslab itself, not run it from a function).
+	for c in $(pgrep -P "$1"); do
+		[ "$(cat "/proc/$c/comm" 2>/dev/null)" = nslab ] || kill -KILL "$c" 2>/dev/null
+	done
 	wait "$1" 2>/dev/null
 	BG_RC=$?
 }
@@ -62,13 +77,31 @@ ns_differs() {
 	join <(echo "$mine") <(echo "$theirs") | awk '$2 != $3 { print $1 }' | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
+# stale_state_dirs: state dirs under /run/nslab whose owner nslab is gone (a
+# leak) or is a child of this script. Other people's live sessions on the same
+# machine are left out, so the comparison is about this script's launches.
+stale_state_dirs() {
+	local d owner
+	for d in /run/nslab/*/; do
+		[ -d "$d" ] || continue
+		owner=$(sed -n 's/^owner=//p' "$d/state" 2>/dev/null)
+		if [ -z "$owner" ] || ! kill -0 "$owner" 2>/dev/null ||
+			[ "$(awk '{ print $4 }' "/proc/$owner/stat" 2>/dev/null)" = $$ ]; then
+			basename "$d"
+		fi
+	done | sort | tr '\n' ' '
+}
+
 # The state a failed or finished launch must not leave: mounts naming the
-# rootfs or nslab, state dirs, the rootfs's put_old directories.
+# rootfs or nslab, stale state dirs, the rootfs's put_old directories.
 leftovers() {
 	echo "mounts: $(grep -c -e nslab -e "$ROOTFS" /proc/self/mountinfo)"
-	echo "state: $(ls /run/nslab 2>/dev/null | sort | tr '\n' ' ')"
-	echo "oldroot: $(ls -a "$ROOTFS" 2>/dev/null | grep nslab-oldroot | tr '\n' ' ')"
+	echo "state: $(stale_state_dirs)"
+	echo "oldroot: $(oldroots "$ROOTFS")"
 }
+
+# oldroots DIR: put_old directories pivot_root left in DIR (none, normally).
+oldroots() { find "$1" -mindepth 1 -maxdepth 1 -name '.nslab-oldroot-*' -printf '%f ' 2>/dev/null; }
 
 # squeeze: collapse whitespace runs, as uid_map pads its columns.
 squeeze() { tr -s ' \t' ' ' | sed 's/^ //; s/ $//'; }
