@@ -28,7 +28,12 @@ check_rc() {
 # Run on exit, in reverse order of registration, even when a check failed.
 on_exit() { T_CLEANUPS+=("$1"); }
 t_finish() {
-	local i
+	local rc=$? i
+	# A script that stopped early (set -u, a typo) must not pass silently.
+	if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then
+		echo "FAIL $(basename "$0"): stopped early with status $rc"
+		T_FAILED=1
+	fi
 	for ((i = ${#T_CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${T_CLEANUPS[$i]}" >/dev/null 2>&1 || true; done
 	exit "$T_FAILED"
 }

@@ -59,6 +59,9 @@ int container_kill(struct container *c, int sig, struct nslab_error *e);
  * Foreground: waits and returns the wait status in *status. */
 int container_exec(struct container *c, char *const argv[], bool foreground, int *status, struct nslab_error *e);
 
+/* The exit code for a launch that failed with e: 127 when the command was
+ * not found, 126 when it could not be executed, else 125 (as env(1) does). */
+int container_launch_exit_code(const struct nslab_error *e);
 /* Exit code in the shell's sense: status, or 128+signal. */
 int container_exit_code(int wait_status);
 /* "exited with status 0", "killed by SIGKILL", ... */

@@ -21,19 +21,17 @@ enum step_kind {
 	STEP_SETDOMAINNAME,
 	STEP_BIND_ROOT,		/* child: bind the rootfs on itself (a mount point for pivot_root) */
 	STEP_CHDIR_ROOT,	/* child: chdir into the rootfs */
-	STEP_MKDIR_OLDROOT,
-	STEP_PIVOT_ROOT,
+	STEP_PIVOT_ROOT,	/* child: pivot_root(".", "."): the old root stacks on top */
+	STEP_UMOUNT_OLDROOT,	/* child: umount2(".", MNT_DETACH) takes it off */
 	STEP_CHDIR_SLASH,
-	STEP_UMOUNT_OLDROOT,
-	STEP_RMDIR_OLDROOT,
 	STEP_CHROOT,
 	STEP_MKDIR_TARGET,	/* child: create a missing mount target */
 	STEP_MOUNT,		/* child: proc, tmpfs or sysfs */
+	STEP_BECOME_ROOT,	/* child: setresgid/setresuid 0 when its own ids are unmapped */
 	STEP_EXEC,		/* child: execve the command */
 };
 
 #define PLAN_MAX_STEPS 96
-#define PLAN_OLDROOT_PREFIX ".nslab-oldroot-"
 
 struct step {
 	enum step_kind kind;
@@ -58,12 +56,11 @@ struct plan {
 	unsigned long clone_flags;	/* passed to clone3: CLONE_NEWTIME is left to unshare */
 	bool write_setgroups_deny;
 	bool write_setgroups_allow;
-	char oldroot[64];		/* put_old directory name under the new root */
 };
 
-/* Build the plan for spec as a process with euid would run it. id names the
- * container (for unique temporary names). Validates the spec first. */
-int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p, struct nslab_error *e);
+/* Build the plan for spec as a process with euid/egid would run it.
+ * Validates the spec first. */
+int plan_build(const struct spec *s, uid_t euid, gid_t egid, struct plan *p, struct nslab_error *e);
 void plan_print(const struct plan *p, FILE *out);
 /* Index of the first step of `kind`, or -1. */
 int plan_find(const struct plan *p, enum step_kind kind);

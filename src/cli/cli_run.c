@@ -208,7 +208,10 @@ int cli_run(int argc, char **argv)
 	}
 	struct launch_opts o = {.argv = argv + optind, .foreground = true};
 	int status = 125;
-	if (container_launch(&s.ct, &s.spec, &o, &e) < 0 || container_wait(&s.ct, &e) < 0)
+	if (container_launch(&s.ct, &s.spec, &o, &e) < 0) {
+		nslab_error_print(&e, stderr);
+		status = container_launch_exit_code(&e);
+	} else if (container_wait(&s.ct, &e) < 0)
 		nslab_error_print(&e, stderr);
 	else if (s.ct.state == CONTAINER_EXITED)
 		status = container_exit_code(s.ct.wait_status);

@@ -37,7 +37,7 @@ static int launch(struct session *s, int argc, char **argv, bool foreground, str
 	container_free(&s->ct);
 	struct launch_opts o = {.argv = argv + 1, .foreground = foreground, .stdin_null = !foreground};
 	if (container_launch(&s->ct, &s->spec, &o, e) < 0) {
-		s->last_status = 125;
+		s->last_status = container_launch_exit_code(e);
 		return nslab_error_prefix(e, "launch failed (trace shows every step)");
 	}
 	if (!foreground) {
@@ -69,7 +69,7 @@ int cmd_exec(struct session *s, int argc, char **argv, struct nslab_error *e)
 	if (s->ct.state != CONTAINER_RUNNING)
 		return nslab_error_set(e, ESRCH, "", "no running container: start one first (start CMD)");
 	if (container_exec(&s->ct, argv + 1, true, &st, e) < 0) {
-		s->last_status = 125;
+		s->last_status = container_launch_exit_code(e);
 		return -1;
 	}
 	s->last_status = container_exit_code(st);
@@ -146,7 +146,7 @@ int cmd_kill(struct session *s, int argc, char **argv, struct nslab_error *e)
 		/* Give the kernel a moment so status tells the truth right away. */
 		for (int i = 0; i < 50 && s->ct.state != CONTAINER_EXITED; i++) {
 			usleep(10000);
-			container_poll(&s->ct);
+			session_poll(s);
 		}
 	}
 	return 0;

@@ -194,7 +194,7 @@ int cmd_show(struct session *s, int argc, char **argv, struct nslab_error *e)
 	}
 	if (strcmp(argv[1], "--plan") != 0)
 		return nslab_error_set(e, EINVAL, "", "show takes --plan or nothing");
-	if (plan_build(&s->spec, geteuid(), "ID", &p, e) < 0)
+	if (plan_build(&s->spec, geteuid(), getegid(), &p, e) < 0)
 		return -1;
 	plan_print(&p, s->out);
 	return 0;

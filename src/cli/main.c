@@ -60,7 +60,8 @@ static int run_text(const char *text, const char *origin)
 
 	session_init(&s, stdout);
 	int r = command_run_text(&s, text, origin, true);
-	int status = r < 0 ? 1 : s.last_status;
+	/* A failed command is 1, unless it was a launch with its own code (127, ...). */
+	int status = r < 0 ? (s.last_status > 1 ? s.last_status : 1) : s.last_status;
 	session_free(&s);
 	return status;
 }
@@ -88,7 +89,7 @@ static int run_one(int argc, char **argv)
 	int r = command_dispatch(&s, argc, argv, &e);
 	if (r < 0)
 		nslab_error_print(&e, stderr);
-	int status = r < 0 ? 1 : s.last_status;
+	int status = r < 0 ? (s.last_status > 1 ? s.last_status : 1) : s.last_status;
 	session_free(&s);
 	return status;
 }

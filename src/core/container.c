@@ -250,6 +250,13 @@ int container_kill(struct container *c, int sig, struct nslab_error *e)
 	return 0;
 }
 
+int container_launch_exit_code(const struct nslab_error *e)
+{
+	if (strcmp(e->call, "execve") != 0)
+		return 125;
+	return e->err == ENOENT ? 127 : 126;
+}
+
 int container_exit_code(int st)
 {
 	if (WIFEXITED(st))

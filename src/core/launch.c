@@ -70,6 +70,25 @@ char **launch_build_env(const struct spec *s)
 	return env;
 }
 
+/* Become root inside when root is mapped: ids first, then groups, then uid
+ * last, since giving up the uid would give up the right to change the rest. */
+int launch_become_root(struct trace *t)
+{
+	char buf[IDMAP_MAX_LINES * 36];
+	struct idmap m;
+	struct nslab_error e;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) < 0 || idmap_parse_text(buf, &m, &e) < 0 ||
+	    idmap_to_outside(&m, 0) < 0)
+		return 0;
+	if (sys_traced_setresgid(t, 0, 0, 0, "be group 0 inside") < 0)
+		return -1;
+	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", buf, sizeof(buf)) > 0 && !strncmp(buf, "allow", 5) &&
+	    sys_traced_setgroups0(t, "drop the host's supplementary groups, which show as 65534 inside") < 0)
+		return -1;
+	return sys_traced_setresuid(t, 0, 0, 0, "be root inside the user namespace");
+}
+
 /* Find argv0 along PATH as it looks from inside (after the root changed). */
 int launch_resolve_command(const char *argv0, char *const env[], char *buf, size_t size)
 {
@@ -182,10 +201,10 @@ static int child_enter_time(struct launch_ctx *x)
 static int child_step(struct launch_ctx *x, const struct step *st)
 {
 	const struct spec *s = x->s;
-	char old[80];
 
-	snprintf(old, sizeof(old), "/%s", x->p->oldroot);
 	switch (st->kind) {
+	case STEP_BECOME_ROOT:
+		return launch_become_root(x->t);
 	case STEP_UNSHARE_TIME:
 		return sys_traced_unshare(x->t, CLONE_NEWTIME, "a new time namespace for children; the caller stays outside for now");
 	case STEP_WRITE_TIMENS:
@@ -204,18 +223,13 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 					"pivot_root needs the new root to be a mount point");
 	case STEP_CHDIR_ROOT:
 		return sys_traced_chdir(x->t, s->rootfs, NULL);
-	case STEP_MKDIR_OLDROOT:
-		if (sys_traced_mkdir(x->t, x->p->oldroot, 0700, "where pivot_root puts the old root") < 0 && errno != EEXIST)
-			return -1;
-		return 0;
 	case STEP_PIVOT_ROOT:
-		return sys_traced_pivot_root(x->t, ".", x->p->oldroot, "the rootfs becomes / of this mount namespace");
+		/* put_old == new_root: no directory to create in a rootfs we may not write. */
+		return sys_traced_pivot_root(x->t, ".", ".", "the rootfs becomes /; the old root is stacked on top of it");
+	case STEP_UMOUNT_OLDROOT:
+		return sys_traced_umount2(x->t, ".", MNT_DETACH, "detach the host's tree: no path leads back to it");
 	case STEP_CHDIR_SLASH:
 		return sys_traced_chdir(x->t, "/", NULL);
-	case STEP_UMOUNT_OLDROOT:
-		return sys_traced_umount2(x->t, old, MNT_DETACH, "detach the host's tree: no path leads back to it");
-	case STEP_RMDIR_OLDROOT:
-		return sys_traced_rmdir(x->t, old, NULL);
 	case STEP_CHROOT:
 		return sys_traced_chroot(x->t, ".", "only path lookup changes: the mount table still holds the host's tree");
 	case STEP_MKDIR_TARGET:
@@ -298,7 +312,7 @@ static const struct trace_event *first_failure(const struct trace *t, size_t fro
 	return NULL;
 }
 
-static int failure_error(const struct trace_event *ev, struct nslab_error *e)
+static int failure_error(const struct trace_event *ev, const char *argv0, struct nslab_error *e)
 {
 	char call[32];
 
@@ -306,8 +320,8 @@ static int failure_error(const struct trace_event *ev, struct nslab_error *e)
 	if (!strcmp(ev->call, "mount") && strstr(ev->args, ", \"proc\", "))
 		snprintf(call, sizeof(call), "mount proc");
 	if (!strcmp(ev->call, "execve") && ev->err == ENOENT)
-		return nslab_error_set(e, ev->err, call, "%s: %s: command not found in the container (%s)",
-				       ev->side == SIDE_CHILD ? "child" : "parent", ev->args, strerror(ev->err));
+		return nslab_error_set(e, ev->err, call, "%s: command not found inside the container (%s)", argv0,
+				       strerror(ev->err));
 	return nslab_error_set(e, ev->err, call, "%s: %s(%s) failed: %s (%s)", ev->side == SIDE_CHILD ? "child" : "parent",
 			       ev->call, ev->args, strerrorname_np(ev->err) ? strerrorname_np(ev->err) : "?",
 			       strerror(ev->err));
@@ -354,7 +368,7 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 
 	container_new_id(c);
 	fflush(NULL); /* nslab's output first, and none duplicated in the child */
-	if (plan_build(s, geteuid(), c->id, &p, e) < 0)
+	if (plan_build(s, geteuid(), getegid(), &p, e) < 0)
 		return -1;
 	if (!o->argv || !o->argv[0])
 		return nslab_error_set(e, EINVAL, "", "no command to run");
@@ -381,7 +395,7 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	}
 	if (pid < 0) {
 		container_state_remove(c);
-		return failure_error(&c->trace.ev[c->trace.n - 1], e);
+		return failure_error(&c->trace.ev[c->trace.n - 1], o->argv[0], e);
 	}
 	c->pid = pid;
 	c->state = CONTAINER_RUNNING;
@@ -391,7 +405,7 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	c->tty_fd = launch_terminal_give(pid, o->foreground);
 
 	if (parent_write_maps(c, &p, s) < 0) {
-		failure_error(&c->trace.ev[c->trace.n - 1], e);
+		failure_error(&c->trace.ev[c->trace.n - 1], o->argv[0], e);
 		abort_child(c, &sync_w);
 		return -1;
 	}
@@ -404,7 +418,7 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	drain_child_events(c, ev_r);
 	const struct trace_event *bad = first_failure(&c->trace, child_from);
 	if (bad) {
-		failure_error(bad, e);
+		failure_error(bad, o->argv[0], e);
 		abort_child(c, &sync_w);
 		return -1;
 	}

@@ -5,6 +5,8 @@
 #include "nslab/container.h"
 
 void launch_reset_signals(void);
+/* setresgid/setgroups/setresuid to 0 when uid 0 is mapped; traced. */
+int launch_become_root(struct trace *t);
 char **launch_build_env(const struct spec *s);
 int launch_resolve_command(const char *argv0, char *const env[], char *buf, size_t size);
 

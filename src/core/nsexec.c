@@ -79,23 +79,6 @@ static int enter_all(struct trace *t, struct ns_fds *n)
 	return 0;
 }
 
-/* Become root inside when root is mapped, as nsenter does by default. */
-static int become_root(struct trace *t)
-{
-	char buf[IDMAP_MAX_LINES * 36];
-	struct idmap m;
-	struct nslab_error e;
-
-	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) < 0 || idmap_parse_text(buf, &m, &e) < 0 ||
-	    idmap_to_outside(&m, 0) < 0)
-		return 0;
-	if (sys_traced_setresgid(t, 0, 0, 0, "be group 0 inside") < 0)
-		return -1;
-	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", buf, sizeof(buf)) > 0 && !strncmp(buf, "allow", 5))
-		sys_traced_setgroups0(t, "drop the host's supplementary groups");
-	return sys_traced_setresuid(t, 0, 0, 0, "be root inside the user namespace");
-}
-
 /* The middle process waits for the command and ends the same way it did. */
 static __attribute__((noreturn)) void mirror_exit(pid_t pid)
 {
@@ -124,7 +107,7 @@ static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_
 		_exit(125);
 	if (fchdir(cwdfd) < 0 && chdir("/") < 0)
 		_exit(125);
-	if (n->user_entered && become_root(t) < 0)
+	if (n->user_entered && launch_become_root(t) < 0)
 		_exit(125);
 	if (n->pid_entered || n->fd[NS_TIME] >= 0) {
 		pid_t pid = sys_traced_clone(t, 0, -1, "only a child lands in the PID and time namespaces setns chose");

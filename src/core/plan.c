@@ -78,11 +78,9 @@ static void plan_root(const struct spec *s, struct plan *p)
 	add(p, STEP_BIND_ROOT, SIDE_CHILD, "bind-mount %s on itself so it is a mount point", s->rootfs);
 	plan_mounts(s, p);
 	add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
-	add(p, STEP_MKDIR_OLDROOT, SIDE_CHILD, "mkdir %s for the old root", p->oldroot);
-	add(p, STEP_PIVOT_ROOT, SIDE_CHILD, "pivot_root(\".\", \"%s\"): the rootfs becomes /", p->oldroot);
+	add(p, STEP_PIVOT_ROOT, SIDE_CHILD, "pivot_root(\".\", \".\"): the rootfs becomes /, the old root sits on top of it");
+	add(p, STEP_UMOUNT_OLDROOT, SIDE_CHILD, "umount2(\".\", MNT_DETACH): the host's tree is gone");
 	add(p, STEP_CHDIR_SLASH, SIDE_CHILD, "chdir to the new /");
-	add(p, STEP_UMOUNT_OLDROOT, SIDE_CHILD, "umount2(\"/%s\", MNT_DETACH): the host's tree is gone", p->oldroot);
-	add(p, STEP_RMDIR_OLDROOT, SIDE_CHILD, "rmdir /%s", p->oldroot);
 }
 
 static void add_mount(struct plan *p, const struct spec *s, enum mount_kind kind, const char *target,
@@ -120,14 +118,36 @@ static void plan_mounts(const struct spec *s, struct plan *p)
 		add_mount(p, s, s->mounts[i].kind, s->mounts[i].target, s->mounts[i].options, false);
 }
 
-int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p, struct nslab_error *e)
+/* A user namespace that maps root but not the caller's own ids would leave the
+ * child as the overflow id 65534; become root inside, as runtimes do. */
+static void plan_become_root(const struct spec *s, uid_t euid, gid_t egid, struct plan *p)
+{
+	if (!has(s, NS_USER) || !s->uidmap.n)
+		return;
+	bool uid_mapped = false, gid_mapped = !s->gidmap.n;
+	for (size_t i = 0; i < s->uidmap.n; i++) {
+		const struct idmap_line *l = &s->uidmap.lines[i];
+		if (euid >= l->outside && (uint64_t)euid < (uint64_t)l->outside + l->count)
+			uid_mapped = true;
+	}
+	for (size_t i = 0; i < s->gidmap.n; i++) {
+		const struct idmap_line *l = &s->gidmap.lines[i];
+		if (egid >= l->outside && (uint64_t)egid < (uint64_t)l->outside + l->count)
+			gid_mapped = true;
+	}
+	if ((uid_mapped && gid_mapped) || idmap_to_outside(&s->uidmap, 0) < 0)
+		return;
+	add(p, STEP_BECOME_ROOT, SIDE_CHILD, "your uid %u is not in the map: become uid and gid 0 inside",
+	    (unsigned)euid);
+}
+
+int plan_build(const struct spec *s, uid_t euid, gid_t egid, struct plan *p, struct nslab_error *e)
 {
 	char names[256];
 
 	memset(p, 0, sizeof(*p));
 	if (spec_validate(s, euid, e) < 0)
 		return -1;
-	snprintf(p->oldroot, sizeof(p->oldroot), PLAN_OLDROOT_PREFIX "%s", id ? id : "x");
 	p->clone_flags = spec_clone_flags(s) & ~(unsigned long)CLONE_NEWTIME;
 	spec_flags_names(p->clone_flags, names, sizeof(names));
 	add(p, STEP_CLONE, SIDE_PARENT, "clone3(%s): the child starts in its namespaces and waits", names);
@@ -138,6 +158,7 @@ int plan_build(const struct spec *s, uid_t euid, const char *id, struct plan *p,
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on (no uid map: it shows as uid 65534 inside)");
 	else
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on");
+	plan_become_root(s, euid, egid, p);
 	if (has(s, NS_TIME)) {
 		add(p, STEP_UNSHARE_TIME, SIDE_CHILD, "unshare(CLONE_NEWTIME): a time namespace, not yet entered");
 		add(p, STEP_WRITE_TIMENS, SIDE_CHILD, "write \"monotonic %llds, boottime %llds\" to /proc/self/timens_offsets",

@@ -2,9 +2,8 @@
 # The REPL as a person uses it, through tmux: prompt, completion, history, Ctrl-C, Ctrl-D,
 # and an interactive shell inside a container that owns the terminal until it exits.
 # shellcheck disable=SC2016 # $((6*7)) and the like are typed into shells, not expanded here.
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/../lib.sh"
-# shellcheck source=tmux.sh
 source "$(dirname "$0")/tmux.sh"
 
 if ! command -v tmux >/dev/null; then
@@ -12,16 +11,19 @@ if ! command -v tmux >/dev/null; then
 	exit 0
 fi
 tui_init
+work=
 # nslab's own HOME: a fresh history, and never the user's, even when run outside tests/run.sh.
 t_tmpdir work
 home=$work/home
 mkdir -p "$home" "$work/completion-target-dir"
 
-p0='^nslab \[\] #$'  # the empty-spec prompt, trailing space trimmed
+p0='^nslab \[\] [#$]$'  # the empty-spec prompt, trailing space trimmed; $ when not root
 
 # ps field for one pid, without padding.
 psf() { ps -o "$1=" -p "$2" 2>/dev/null | tr -d ' '; }
 gone() { ! kill -0 "$1" 2>/dev/null || [ "$(psf stat "$1")" = Z ]; }
+# TEXT as an extended regex that matches only itself.
+re_quote() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g'; }
 # The first child of PID named NAME.
 child_named() { pgrep -P "$1" -x "$2" | head -n1; }
 
@@ -37,11 +39,11 @@ if [ -z "$nslab_a" ]; then
 fi
 
 tui_line a 'set pid uts'
-check_prompt repl.prompt-shows-flags a '^nslab \[pid uts\] #$'
+check_prompt repl.prompt-shows-flags a '^nslab \[pid uts\] [#$]$'
 tui_line a 'flags'
 check_screen repl.flags-pid-on a '^  pid +on +CLONE_NEWPID'
-check_prompt repl.flags-done a '^nslab \[pid uts\] #$'
-pa='^nslab \[pid uts\] #'
+check_prompt repl.flags-done a '^nslab \[pid uts\] [#$]$'
+pa='^nslab \[pid uts\] [#$]'
 
 # Completion: what the line reads after Tab, then Ctrl-U empties it for the next try.
 tui_mark a
@@ -75,10 +77,9 @@ tui_type a 'set pi'
 tui_wait_prompt a "$pa set pi\$"
 tui_keys a C-c
 check_prompt ctrl-c.fresh-prompt a "$pa\$"
-tui_wait_for a '.'
 # readline already echoes ^C where the cursor is; a second ^C must not be written over the
 # start of the cancelled line (repl.c on_sigint writes "^C\n" after readline's "\r").
-if grep -Eq "^nslab \[pid uts\] # set pi(\^C)?\$" <<<"$(tui_since a)"; then
+if grep -Eq "^nslab \[pid uts\] [#\$] set pi(\^C)?\$" <<<"$(tui_since a)"; then
 	pass ctrl-c.cancelled-line-intact
 else
 	tui_fail "ctrl-c.cancelled-line-intact (repl.c on_sigint prints a second ^C over the prompt)" \
@@ -99,8 +100,26 @@ else
 	[ -n "$init" ] && tui_remember "$init"
 	tui_wait_prompt a '^nslab \[pid\] [0-9a-f]+ #$'
 	tui_line a 'stop'
+	# Ctrl-C while stop waits its 3 s: the command goes on; no prompt may be drawn before it ends.
+	tui_wait_for a '^nslab \[pid\] [0-9a-f]+ # stop$'
+	# Wait until nslab sleeps in stop's wait loop (wchan), where the kernel shows it.
+	w=$(cat "/proc/$nslab_a/wchan" 2>/dev/null)
+	if [ -n "$w" ] && [ "$w" != 0 ]; then
+		tui_wait_true 2 eval '[ "$(cat "/proc/$nslab_a/wchan")" = hrtimer_nanosleep ]'
+	else
+		sleep 0.5
+	fi
+	tui_keys a C-c
 	check_screen stop.pid1-needs-sigkill a 'killed by SIGKILL \(it ignored SIGTERM for 3s' 12
 	check_prompt stop.prompt-back a '^nslab \[pid\] #$'
+	stray=$(awk '/# stop$/ { on = 1; next } on && /killed by SIGKILL/ { if ($0 ~ /^nslab \[/) print; exit } on && /^nslab \[/' <<<"$(tui_since a)")
+	if [ -z "$stray" ]; then
+		pass ctrl-c.during-command-no-prompt
+	else
+		tui_fail "ctrl-c.during-command-no-prompt (repl.c on_sigint redraws the prompt while a command runs)" \
+			"a prompt appeared before stop finished: [$stray]" a
+	fi
+	check_eq ctrl-c.during-command-nslab-survives "$nslab_a" "$(tui_nslab_pid a)"
 	[ -n "$init" ] && { if tui_wait_true 5 gone "$init"; then pass stop.init-gone; else fail stop.init-gone "pid $init still there"; fi; }
 
 	# Without a PID namespace, Ctrl-C reaches the foreground command, not nslab.
@@ -177,7 +196,7 @@ check_prompt history.new-session-prompt b "$p0"
 nslab_b=$(tui_nslab_pid b)
 tui_keys b Up
 if [ -n "$last" ]; then
-	check_prompt history.up-recalls-last b "^nslab \[\] # $(sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$last")\$"
+	check_prompt history.up-recalls-last b "^nslab \[\] [#\$] $(re_quote "$last")\$"
 else
 	fail history.up-recalls-last "the history file is empty"
 fi
@@ -225,7 +244,7 @@ else
 	tui_line b 'jobs'
 	check_screen jobs.listed b '^\[1\]\+ +Running +sleep 50$'
 	bj=
-	[ -n "$sh_pid" ] && bj=$(child_named "$sh_pid" sleep)
+	[ -n "$sh_pid" ] && tui_wait_true 5 eval 'bj=$(child_named "$sh_pid" sleep); [ -n "$bj" ]'
 	[ -n "$bj" ] && tui_remember "$bj"
 	tui_wait_prompt b "$pc"
 	tui_line b 'kill %1 && echo killed-ok'

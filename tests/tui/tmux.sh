@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Drive nslab's REPL as a person would: a private tmux server, typed keys, the screen read back.
 # Source after tests/lib.sh. Never touches a user's tmux: the server lives on a socket in a temp dir.
 # tests/run.sh also runs this file as a script: then it checks the helpers themselves on a plain sh.
@@ -27,11 +28,13 @@ tui_init() {
 	on_exit tui_cleanup
 }
 
-# tui_start SESSION NSLAB_HOME: nslab in a new 100x30 session. After nslab ends the pane shows
+# tui_start SESSION NSLAB_HOME: nslab in a new 100x30 session, as a foreground job in its own
+# process group (set -m), the way an interactive shell starts it: Ctrl-C at the prompt must not
+# reach the shell around it. After nslab ends the pane shows
 # NSLAB-EXITED-<status> and keeps the terminal open (so its settings can still be read).
 tui_start() {
 	local cmd
-	cmd=$(printf 'cd %q && HOME=%q NSLAB_ROOTFS=%q %q; echo NSLAB-EXITED-$?; exec sleep 120' \
+	cmd=$(printf 'set -m; cd %q && HOME=%q NSLAB_ROOTFS=%q %q; echo NSLAB-EXITED-$?; exec sleep 120' \
 		"$TUI_DIR" "$2" "$ROOTFS" "$NSLAB")
 	tui_start_cmd "$1" "$cmd"
 }
@@ -164,6 +167,13 @@ tui_cleanup() {
 	fi
 	[ ${#all[@]} -gt 0 ] && kill -KILL "${all[@]}" 2>/dev/null
 	[ ${#TUI_PIDS[@]} -gt 0 ] && kill -KILL "${TUI_PIDS[@]}" 2>/dev/null
+	# Give init a moment to reap what was killed, so the suite's leftover check sees it gone.
+	for p in "${all[@]}" "${TUI_PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			[ -e "/proc/$p" ] || break
+			sleep 0.1
+		done
+	done
 	for p in "${nslabs[@]}"; do
 		for d in /run/nslab/*/; do
 			[ -f "$d/state" ] && grep -qx "owner=$p" "$d/state" && rm -rf "$d"
@@ -174,7 +184,7 @@ tui_cleanup() {
 
 # Run as a script: check the helpers on /bin/sh, so a broken harness is not mistaken for a broken nslab.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	# shellcheck source=../lib.sh
+	# shellcheck source-path=SCRIPTDIR
 	source "$(dirname "$0")/../lib.sh"
 	if ! command -v tmux >/dev/null; then
 		skip tui.harness "tmux is not installed"
@@ -183,6 +193,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	tui_init
 	tui_start_cmd h 'PS1="harness> " exec /bin/sh'
 	check_prompt tui.harness.start h '^harness>$'
+	# shellcheck disable=SC2016 # typed into the shell in the pane
 	tui_line h 'echo one-$((40+2))'
 	check_screen tui.harness.type-and-wait h '^one-42$'
 	tui_line h 'seq 1 60; echo after-scroll'

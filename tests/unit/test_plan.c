@@ -16,7 +16,7 @@ static void test_minimal(void)
 	struct plan p;
 
 	spec_init(&s);
-	CHECK(plan_build(&s, 0, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
 	CHECK(p.n == 3);
 	CHECK(p.steps[0].kind == STEP_CLONE && p.steps[0].side == SIDE_PARENT);
 	CHECK(p.steps[1].kind == STEP_RELEASE);
@@ -31,7 +31,7 @@ static void test_user_maps_order(void)
 
 	spec_init(&s);
 	spec_map_root(&s, 1000, 1000);
-	CHECK(plan_build(&s, 1000, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 1000, 1000, &p, &e) == 0);
 	int sg = pos(&p, STEP_WRITE_SETGROUPS), u = pos(&p, STEP_WRITE_UID_MAP), g = pos(&p, STEP_WRITE_GID_MAP);
 	CHECK(sg > 0 && u > sg && g > u);
 	CHECK(pos(&p, STEP_RELEASE) > g);
@@ -49,12 +49,12 @@ static void test_setgroups_auto(void)
 	s.ns_mask = NS_BIT(NS_USER);
 	s.gidmap.n = 1;
 	s.gidmap.lines[0] = (struct idmap_line){0, 0, 1};
-	CHECK(plan_build(&s, 0, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
 	CHECK(!p.write_setgroups_deny); /* root may keep setgroups */
-	CHECK(plan_build(&s, 1000, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 1000, 1000, &p, &e) == 0);
 	CHECK(p.write_setgroups_deny);
 	s.setgroups = SETGROUPS_ALLOW;
-	CHECK(plan_build(&s, 1000, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 1000, 1000, &p, &e) == 0);
 	CHECK(p.write_setgroups_allow && !p.write_setgroups_deny);
 }
 
@@ -67,16 +67,16 @@ static void test_pivot_root_sequence(void)
 	s.ns_mask = NS_BIT(NS_MOUNT) | NS_BIT(NS_PID) | NS_BIT(NS_UTS);
 	spec_set_hostname(&s, "box", &e);
 	spec_set_rootfs(&s, "/", &e);
-	CHECK(plan_build(&s, 0, "abc", &p, &e) == 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
 	int priv = pos(&p, STEP_MAKE_PRIVATE), bind = pos(&p, STEP_BIND_ROOT), mnt = pos(&p, STEP_MOUNT),
-	    piv = pos(&p, STEP_PIVOT_ROOT), um = pos(&p, STEP_UMOUNT_OLDROOT), rm = pos(&p, STEP_RMDIR_OLDROOT),
+	    piv = pos(&p, STEP_PIVOT_ROOT), um = pos(&p, STEP_UMOUNT_OLDROOT), cd = pos(&p, STEP_CHDIR_SLASH),
 	    ex = pos(&p, STEP_EXEC), host = pos(&p, STEP_SETHOSTNAME);
 	/* Private first, always; proc mounted before the old root goes away. */
 	CHECK(priv > 0 && priv < bind && priv < host);
-	CHECK(bind < mnt && mnt < piv && piv < um && um < rm && rm < ex);
+	/* runc's order: pivot_root(".", "."), umount2("."), then chdir("/"). */
+	CHECK(bind < mnt && mnt < piv && piv < um && um < cd && cd < ex);
 	CHECK(pos(&p, STEP_CHROOT) == -1);
 	CHECK(p.n_mounts == 1 && p.mounts[0].kind == MOUNT_PROC && p.mounts[0].automatic);
-	CHECK_STR(p.oldroot, PLAN_OLDROOT_PREFIX "abc");
 	spec_free(&s);
 }
 
@@ -88,7 +88,7 @@ static void test_chroot_sequence(void)
 	spec_init(&s);
 	spec_set_rootfs(&s, "/tmp", &e);
 	s.enter = ENTER_CHROOT;
-	CHECK(plan_build(&s, 0, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
 	CHECK(pos(&p, STEP_CHROOT) > pos(&p, STEP_CHDIR_ROOT));
 	CHECK(pos(&p, STEP_PIVOT_ROOT) == -1);
 	CHECK(pos(&p, STEP_MAKE_PRIVATE) == -1); /* no mount namespace, nothing to make private */
@@ -105,7 +105,7 @@ static void test_mount_paths_under_rootfs(void)
 	s.ns_mask = NS_BIT(NS_MOUNT);
 	spec_set_rootfs(&s, "/tmp", &e);
 	spec_add_mount(&s, MOUNT_TMPFS, "/scratch", "size=1m", &e);
-	CHECK(plan_build(&s, 0, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
 	CHECK(p.n_mounts == 1);
 	CHECK_STR(p.mounts[0].target, "/scratch");
 	CHECK_CONTAINS(p.mounts[0].path, "/tmp/scratch");
@@ -121,13 +121,35 @@ static void test_time_namespace(void)
 	spec_init(&s);
 	s.ns_mask = NS_BIT(NS_TIME);
 	s.time_offset_boottime = 3600;
-	CHECK(plan_build(&s, 0, "id", &p, &e) == 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
 	/* CLONE_NEWTIME goes to unshare in the child, never to clone3. */
 	CHECK(!(p.clone_flags & 0x80));
 	CHECK(pos(&p, STEP_UNSHARE_TIME) > 0 && pos(&p, STEP_WRITE_TIMENS) == pos(&p, STEP_UNSHARE_TIME) + 1);
 	CHECK(pos(&p, STEP_ENTER_TIME) == pos(&p, STEP_WRITE_TIMENS) + 1);
 	CHECK(pos(&p, STEP_ENTER_TIME) < pos(&p, STEP_EXEC));
 	CHECK_CONTAINS(p.steps[pos(&p, STEP_WRITE_TIMENS)].text, "boottime 3600s");
+}
+
+static void test_become_root(void)
+{
+	struct spec s;
+	struct plan p;
+
+	spec_init(&s);
+	s.ns_mask = NS_BIT(NS_USER);
+	s.uidmap.n = s.gidmap.n = 1;
+	s.uidmap.lines[0] = s.gidmap.lines[0] = (struct idmap_line){0, 100000, 65536};
+	/* Root outside, not in the map: the child would be 65534, so it becomes 0. */
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
+	CHECK(pos(&p, STEP_BECOME_ROOT) > pos(&p, STEP_RELEASE));
+	CHECK(p.steps[pos(&p, STEP_BECOME_ROOT)].side == SIDE_CHILD);
+	/* Your own id is mapped (to 42, as in the talk): keep it. */
+	s.uidmap.lines[0] = s.gidmap.lines[0] = (struct idmap_line){42, 1000, 1};
+	CHECK(plan_build(&s, 1000, 1000, &p, &e) == 0);
+	CHECK(pos(&p, STEP_BECOME_ROOT) == -1);
+	/* Root is not mapped at all: nothing to become. */
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
+	CHECK(pos(&p, STEP_BECOME_ROOT) == -1);
 }
 
 static void test_invalid_spec_has_no_plan(void)
@@ -137,7 +159,7 @@ static void test_invalid_spec_has_no_plan(void)
 
 	spec_init(&s);
 	spec_set_hostname(&s, "box", &e);
-	CHECK(plan_build(&s, 0, "id", &p, &e) < 0);
+	CHECK(plan_build(&s, 0, 0, &p, &e) < 0);
 	spec_free(&s);
 }
 
@@ -150,7 +172,7 @@ static void test_print(void)
 
 	spec_init(&s);
 	s.ns_mask = NS_BIT(NS_PID);
-	plan_build(&s, 0, "id", &p, &e);
+	plan_build(&s, 0, 0, &p, &e);
 	FILE *f = open_memstream(&buf, &len);
 	plan_print(&p, f);
 	fclose(f);
@@ -168,6 +190,7 @@ int main(void)
 	RUN(test_chroot_sequence);
 	RUN(test_mount_paths_under_rootfs);
 	RUN(test_time_namespace);
+	RUN(test_become_root);
 	RUN(test_invalid_spec_has_no_plan);
 	RUN(test_print);
 	return CHECK_DONE();
