@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "nslab/util.h"
 #include "commands.h"
@@ -25,7 +26,22 @@ static void report_end(struct session *s)
 	if (s->last_status == 0)
 		return;
 	container_describe_end(c->wait_status, how, sizeof(how));
-	fprintf(s->out, "container %s %s\n", c->id, how);
+	/* The terminal echoed ^C where the cursor was: start a fresh line. */
+	bool after_ctrl_c = s->interactive && WIFSIGNALED(c->wait_status) && WTERMSIG(c->wait_status) == SIGINT;
+	fprintf(s->out, "%scontainer %s %s\n", after_ctrl_c ? "\n" : "", c->id, how);
+}
+
+/* Once a session: the classic surprise of Ctrl-C doing nothing to PID 1. */
+static void note_pid1(struct session *s)
+{
+	static bool told;
+
+	if (told || !s->interactive || !(s->spec.ns_mask & NS_BIT(NS_PID)))
+		return;
+	told = true;
+	fprintf(s->out, "note: %s is PID 1 in its namespace; Ctrl-C reaches it only if it handles SIGINT "
+			"(explain pid1). Stuck? kill -KILL %d from another terminal.\n",
+		s->ct.command, (int)s->ct.pid);
 }
 
 static int launch(struct session *s, int argc, char **argv, bool foreground, struct nslab_error *e)
@@ -44,6 +60,7 @@ static int launch(struct session *s, int argc, char **argv, bool foreground, str
 		fprintf(s->out, "started %s: init is pid %d on the host (status, exec CMD, stop)\n", s->ct.id, (int)s->ct.pid);
 		return 0;
 	}
+	note_pid1(s);
 	if (container_wait(&s->ct, e) < 0)
 		return -1;
 	report_end(s);

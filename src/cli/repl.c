@@ -81,15 +81,28 @@ static char **complete(const char *text, int start, int end)
 	return rl_completion_matches(text, generate);
 }
 
-/* Ctrl-C at the prompt cancels the line, as in a shell. */
+/* Ctrl-C at the prompt cancels the line, as in a shell. The handler only
+ * sets a flag: readline calls on_signal_event from its read loop, where it is
+ * safe to reset the line. While a command runs, the flag is simply ignored. */
+static volatile sig_atomic_t got_sigint;
+
 static void on_sigint(int sig)
 {
 	(void)sig;
-	if (write(STDOUT_FILENO, "^C\n", 3) < 0)
-		return;
-	rl_on_new_line();
+	got_sigint = 1;
+}
+
+static int on_signal_event(void)
+{
+	if (!got_sigint)
+		return 0;
+	got_sigint = 0;
+	/* readline has echoed ^C and returned to column 0: keep that line. */
+	rl_crlf();
 	rl_replace_line("", 0);
+	rl_on_new_line();
 	rl_redisplay();
+	return 0;
 }
 
 static void history_path(char *buf, size_t size)
@@ -107,6 +120,7 @@ int repl_run(struct session *s)
 	rl_readline_name = "nslab";
 	rl_attempted_completion_function = complete;
 	rl_basic_word_break_characters = " \t;";
+	rl_signal_event_hook = on_signal_event;
 	sigaction(SIGINT, &sa, NULL);
 	history_path(hist, sizeof(hist));
 	using_history();
@@ -116,6 +130,7 @@ int repl_run(struct session *s)
 	while (!s->quit) {
 		session_poll(s);
 		session_prompt(s, prompt, sizeof(prompt));
+		got_sigint = 0;
 		char *line = readline(prompt);
 		if (!line) {
 			fputc('\n', s->out);
