@@ -39,9 +39,8 @@ static void note_pid1(struct session *s)
 	if (told || !s->interactive || !(s->spec.ns_mask & NS_BIT(NS_PID)))
 		return;
 	told = true;
-	fprintf(s->out, "note: %s is PID 1 in its namespace; Ctrl-C reaches it only if it handles SIGINT "
-			"(explain pid1). Stuck? kill -KILL %d from another terminal.\n",
-		s->ct.command, (int)s->ct.pid);
+	fprintf(s->out, "note: the command will be PID 1 in its namespace; Ctrl-C reaches it only if it handles "
+			"SIGINT, as shells do (explain pid1). A stuck one ends with kill -KILL from another terminal.\n");
 }
 
 static int launch(struct session *s, int argc, char **argv, bool foreground, struct nslab_error *e)
@@ -52,6 +51,8 @@ static int launch(struct session *s, int argc, char **argv, bool foreground, str
 		return nslab_error_set(e, EBUSY, "", "container %s is still running: stop it first", s->ct.id);
 	container_free(&s->ct);
 	struct launch_opts o = {.argv = argv + 1, .foreground = foreground, .stdin_null = !foreground};
+	if (foreground)
+		note_pid1(s);
 	if (container_launch(&s->ct, &s->spec, &o, e) < 0) {
 		s->last_status = container_launch_exit_code(e);
 		return nslab_error_prefix(e, "launch failed (trace shows every step)");
@@ -60,7 +61,6 @@ static int launch(struct session *s, int argc, char **argv, bool foreground, str
 		fprintf(s->out, "started %s: init is pid %d on the host (status, exec CMD, stop)\n", s->ct.id, (int)s->ct.pid);
 		return 0;
 	}
-	note_pid1(s);
 	if (container_wait(&s->ct, e) < 0)
 		return -1;
 	report_end(s);
