@@ -67,6 +67,11 @@ int container_exit_code(int wait_status);
 /* "exited with status 0", "killed by SIGKILL", ... */
 void container_describe_end(int wait_status, char *buf, size_t size);
 
+/* On SIGTERM and SIGHUP (and SIGINT unless interactive, where Ctrl-C only
+ * cancels a line), kill every running container and remove its state dir
+ * before nslab dies of the signal. */
+void container_install_signal_guard(bool interactive);
+
 /* Where state dirs live: /run/nslab as root, $XDG_RUNTIME_DIR/nslab otherwise. */
 void container_state_root(char *buf, size_t size);
 

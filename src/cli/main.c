@@ -115,6 +115,8 @@ static bool is_file(const char *p)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	bool interactive = argc == 1 && isatty(STDIN_FILENO);
+	container_install_signal_guard(interactive);
 	if (argc == 1)
 		return isatty(STDIN_FILENO) ? run_repl() : run_file("-");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

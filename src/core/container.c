@@ -18,6 +18,61 @@
 static struct termios saved_tty;
 static bool saved_tty_valid;
 
+/* What a fatal signal must undo, kept ready so the handler only makes
+ * async-signal-safe calls: kill, unlink, rmdir. */
+#define GUARD_SLOTS 8
+static struct guard {
+	volatile pid_t pid;
+	char dir[PATH_MAX];
+	char file[PATH_MAX + 16];
+	char tmp[PATH_MAX + 16];
+} guards[GUARD_SLOTS];
+
+static void guard_handler(int sig)
+{
+	for (int i = 0; i < GUARD_SLOTS; i++) {
+		if (!guards[i].pid)
+			continue;
+		kill(guards[i].pid, SIGKILL);
+		unlink(guards[i].file);
+		unlink(guards[i].tmp);
+		rmdir(guards[i].dir);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void container_install_signal_guard(bool interactive)
+{
+	struct sigaction sa = {.sa_handler = guard_handler};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (!interactive)
+		sigaction(SIGINT, &sa, NULL);
+}
+
+static void guard_set(const struct container *c)
+{
+	for (int i = 0; i < GUARD_SLOTS; i++) {
+		if (guards[i].pid)
+			continue;
+		snprintf(guards[i].dir, sizeof(guards[i].dir), "%s", c->state_dir);
+		snprintf(guards[i].file, sizeof(guards[i].file), "%s/state", c->state_dir);
+		snprintf(guards[i].tmp, sizeof(guards[i].tmp), "%s/state.tmp", c->state_dir);
+		guards[i].pid = c->pid;
+		return;
+	}
+}
+
+static void guard_clear(const struct container *c)
+{
+	for (int i = 0; i < GUARD_SLOTS; i++)
+		if (guards[i].pid && !strcmp(guards[i].dir, c->state_dir))
+			guards[i].pid = 0;
+}
+
 void container_init(struct container *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -87,6 +142,8 @@ void container_state_write(const struct container *c)
 		c->spec.rootfs ? c->spec.rootfs : "");
 	if (fflush(f) == 0)
 		rename(tmp, path);
+	if (c->pid > 0)
+		guard_set(c);
 }
 
 void container_state_remove(struct container *c)
@@ -95,6 +152,7 @@ void container_state_remove(struct container *c)
 
 	if (!c->state_dir[0])
 		return;
+	guard_clear(c);
 	snprintf(path, sizeof(path), "%s/state", c->state_dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/state.tmp", c->state_dir);

@@ -247,7 +247,9 @@ static __attribute__((noreturn)) void child_main(struct launch_ctx *x)
 {
 	char go;
 
-	/* Events go to the parent; if the parent dies, so does the container. */
+	/* nslab's handlers are not the container's; events go to the parent;
+	 * if the parent dies, so does the container. */
+	launch_reset_signals();
 	x->t->sink_fd = x->ev_w;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (x->o->stdin_null) {

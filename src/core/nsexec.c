@@ -20,7 +20,6 @@ static const enum ns_kind enter_order[] = {NS_USER, NS_CGROUP, NS_IPC, NS_UTS, N
 struct ns_fds {
 	int fd[NS_COUNT];
 	bool pid_entered;
-	bool user_entered;
 };
 
 static bool same_ns(pid_t pid, const char *name)
@@ -73,8 +72,9 @@ static int enter_all(struct trace *t, struct ns_fds *n)
 			return -1;
 		if (k == NS_PID)
 			n->pid_entered = true;
-		if (k == NS_USER)
-			n->user_entered = true;
+		/* Now, while /proc/self is still the host's proc and shows the map. */
+		if (k == NS_USER && launch_become_root(t) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -99,6 +99,7 @@ static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_
 	struct trace *t = &c->trace;
 	char path[4096];
 
+	launch_reset_signals();
 	t->sink_fd = ev_w;
 	if (enter_all(t, n) < 0)
 		_exit(125);
@@ -106,8 +107,6 @@ static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_
 	    sys_traced_chroot(t, ".", "the container's root, as /proc/PID/root shows it") < 0)
 		_exit(125);
 	if (fchdir(cwdfd) < 0 && chdir("/") < 0)
-		_exit(125);
-	if (n->user_entered && launch_become_root(t) < 0)
 		_exit(125);
 	if (n->pid_entered || n->fd[NS_TIME] >= 0) {
 		pid_t pid = sys_traced_clone(t, 0, -1, "only a child lands in the PID and time namespaces setns chose");

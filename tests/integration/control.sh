@@ -171,5 +171,12 @@ rc=$?
 check_rc control.repl-run-exit-status-3 3 "$rc"
 check_contains control.repl-run-reports-status "$out" "exited with status 3"
 
+# exec into a user namespace that maps root but not the host's root: the
+# command runs as uid 0 inside (host uid 100000), as nsenter would.
+out=$("$NSLAB" -c "set user pid mount; uidmap 0 100000 65536; gidmap 0 100000 65536; rootfs $ROOTFS;
+	start sleep 30; exec /bin/sh -c 'nsinfo uid; cat /proc/self/uid_map'; stop" 2>&1)
+check_contains control.exec-range-map-uid-0-inside "$out" "0 (euid 0)"
+check_contains control.exec-sees-the-map "$out" "100000"
+
 check_eq control.leaves-nothing "$before" "$(leftovers)"
 t_done
