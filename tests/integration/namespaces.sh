@@ -9,6 +9,7 @@ source "$(dirname "$0")/common.bash"
 
 if ! is_root; then
 	skip namespaces "needs root (the launcher tests run as root; rootless.sh covers an ordinary user)"
+	t_done
 	exit 0
 fi
 if [ ! -x "$NSINFO" ]; then
