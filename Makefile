@@ -45,7 +45,7 @@ ROOTFS  := build/rootfs
 
 all: $(NSLAB_BIN) $(ROOTFS)/.nslab-rootfs
 
-$(BUILD)/%.o: src/%.c $(wildcard include/nslab/*.h src/cli/*.h)
+$(BUILD)/%.o: src/%.c $(wildcard include/nslab/*.h src/cli/*.h src/core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -64,6 +64,7 @@ enum mount_kind {
 	MOUNT_PROC,
 	MOUNT_TMPFS,
 	MOUNT_SYSFS,
+	MOUNT_DEV,	/* a tmpfs with the host's null, zero, random... bound in, and devpts */
 	MOUNT_KIND_COUNT
 };
 

@@ -32,6 +32,8 @@ int sys_traced_chdir(struct trace *t, const char *path, const char *note);
 int sys_traced_fchdir(struct trace *t, int fd, const char *what, const char *note);
 int sys_traced_mkdir(struct trace *t, const char *path, mode_t mode, const char *note);
 int sys_traced_rmdir(struct trace *t, const char *path, const char *note);
+int sys_traced_mknod(struct trace *t, const char *path, mode_t mode, dev_t dev, const char *note);
+int sys_traced_symlink(struct trace *t, const char *target, const char *linkpath, const char *note);
 int sys_traced_sethostname(struct trace *t, const char *name, const char *note);
 int sys_traced_setdomainname(struct trace *t, const char *name, const char *note);
 /* Write text to a /proc or /sys file (uid_map, setgroups, timens_offsets, ...). */

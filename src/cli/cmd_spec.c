@@ -147,7 +147,7 @@ int cmd_mount(struct session *s, int argc, char **argv, struct nslab_error *e)
 	for (int k = 0; k < MOUNT_KIND_COUNT; k++)
 		if (!strcmp(argv[1], mount_kind_names[k]))
 			return spec_add_mount(&s->spec, (enum mount_kind)k, argv[2], argc > 3 ? argv[3] : NULL, e);
-	return nslab_error_set(e, EINVAL, "", "mount takes proc, tmpfs or sysfs, not '%s'", argv[1]);
+	return nslab_error_set(e, EINVAL, "", "mount takes proc, tmpfs, sysfs or dev, not '%s'", argv[1]);
 }
 
 int cmd_env(struct session *s, int argc, char **argv, struct nslab_error *e)

@@ -8,7 +8,7 @@
 static const char *const ns_words[] = {"pid", "user", "uts", "mount", "net", "ipc", "cgroup", "time", "all", "none", NULL};
 static const char *const setgroups_words[] = {"deny", "allow", NULL};
 static const char *const enter_words[] = {"pivot_root", "chroot", NULL};
-static const char *const mount_words[] = {"proc", "tmpfs", "sysfs", NULL};
+static const char *const mount_words[] = {"proc", "tmpfs", "sysfs", "dev", NULL};
 static const char *const rootfs_words[] = {"default", "none", NULL};
 static const char *const show_words[] = {"--plan", NULL};
 static const char *const trace_words[] = {"--json", NULL};
@@ -38,8 +38,11 @@ const struct command commands[] = {
 	 rootfs_words, cmd_rootfs},
 	{"enter", "pivot_root|chroot", "how the child enters the rootfs (pivot_root needs the mount flag)", NULL, 1, 1,
 	 COMPLETE_WORDS, enter_words, cmd_enter},
-	{"mount", "proc|tmpfs|sysfs TARGET [OPTIONS]", "add a mount inside the container (needs the mount flag)",
-	 "OPTIONS is the data string, e.g. size=1m for tmpfs. A missing TARGET is created.", 2, 3, COMPLETE_WORDS,
+	{"mount", "proc|tmpfs|sysfs|dev TARGET [OPTIONS]", "add a mount inside the container (needs the mount flag)",
+	 "OPTIONS is the data string, e.g. size=1m for tmpfs. A missing TARGET is created.\n"
+	 "  dev is a tmpfs holding the host's null, zero, full, random, urandom and tty\n"
+	 "  (bind mounts) and a private devpts: what a rootfs built without root lacks.",
+	 2, 3, COMPLETE_WORDS,
 	 mount_words, cmd_mount},
 	{"env", "[K=V...]", "set environment variables for the command (none: list them)", NULL, 0, -1, COMPLETE_NONE, NULL,
 	 cmd_env},

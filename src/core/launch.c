@@ -137,6 +137,40 @@ static int mkdir_parents(struct trace *t, const char *target)
 	}
 }
 
+/* What bubblewrap's --dev does: a small tmpfs, the harmless host devices
+ * bound onto empty files (no mknod of devices needed, so it works rootless),
+ * the usual links, and a devpts instance of its own. */
+static int child_mount_dev(struct launch_ctx *x, const struct plan_mount *m)
+{
+	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+		{"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
+	};
+	char path[sizeof(m->path) + 16], host[32];
+
+	if (sys_traced_mount(x->t, "tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k",
+			     "a fresh /dev: the rootfs has no device nodes of its own") < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
+		snprintf(path, sizeof(path), "%s/%s", m->path, devices[i]);
+		snprintf(host, sizeof(host), "/dev/%s", devices[i]);
+		if (sys_traced_mknod(x->t, path, S_IFREG | 0666, 0, "an empty file to bind the host's device onto") < 0 ||
+		    sys_traced_mount(x->t, host, path, NULL, MS_BIND, NULL, NULL) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		snprintf(path, sizeof(path), "%s/%s", m->path, links[i][1]);
+		if (sys_traced_symlink(x->t, links[i][0], path, NULL) < 0)
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s/pts", m->path);
+	if (sys_traced_mkdir(x->t, path, 0755, NULL) < 0)
+		return -1;
+	return sys_traced_mount(x->t, "devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620",
+				"terminals of its own: /dev/pts lists only the container's");
+}
+
 static int child_mount(struct launch_ctx *x, const struct plan_mount *m)
 {
 	const char *opts = m->options[0] ? m->options : NULL;
@@ -151,6 +185,8 @@ static int child_mount(struct launch_ctx *x, const struct plan_mount *m)
 	case MOUNT_SYSFS:
 		return sys_traced_mount(x->t, "sysfs", m->path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
 					"sysfs shows the devices of the network namespace that mounts it");
+	case MOUNT_DEV:
+		return child_mount_dev(x, m);
 	default:
 		errno = EINVAL;
 		return -EINVAL;

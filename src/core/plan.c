@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nslab/idmap.h"
 #include "nslab/plan.h"
@@ -103,17 +104,32 @@ static void add_mount(struct plan *p, const struct spec *s, enum mount_kind kind
 	p->n_mounts++;
 }
 
+static bool mount_given(const struct spec *s, enum mount_kind kind, const char *target)
+{
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].kind == kind && !strcmp(s->mounts[i].target, target))
+			return true;
+	return false;
+}
+
+/* A rootfs built without root has no device nodes (mknod needs privilege). */
+static bool rootfs_lacks_devices(const struct spec *s)
+{
+	char path[4096 + 16];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/dev/null", s->rootfs);
+	return stat(path, &st) < 0 || !S_ISCHR(st.st_mode);
+}
+
 static void plan_mounts(const struct spec *s, struct plan *p)
 {
-	bool proc_given = false;
-
-	for (size_t i = 0; i < s->n_mounts; i++)
-		if (s->mounts[i].kind == MOUNT_PROC && !strcmp(s->mounts[i].target, "/proc"))
-			proc_given = true;
 	/* A new PID namespace wants its own /proc, or ps shows the host; only
 	 * safe with a new mount namespace, or it would cover the host's /proc. */
-	if (has(s, NS_PID) && has(s, NS_MOUNT) && !proc_given)
+	if (has(s, NS_PID) && has(s, NS_MOUNT) && !mount_given(s, MOUNT_PROC, "/proc"))
 		add_mount(p, s, MOUNT_PROC, "/proc", NULL, true);
+	if (s->rootfs && has(s, NS_MOUNT) && !mount_given(s, MOUNT_DEV, "/dev") && rootfs_lacks_devices(s))
+		add_mount(p, s, MOUNT_DEV, "/dev", NULL, true);
 	for (size_t i = 0; i < s->n_mounts; i++)
 		add_mount(p, s, s->mounts[i].kind, s->mounts[i].target, s->mounts[i].options, false);
 }

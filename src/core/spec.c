@@ -27,6 +27,7 @@ const char *const mount_kind_names[MOUNT_KIND_COUNT] = {
 	[MOUNT_PROC] = "proc",
 	[MOUNT_TMPFS] = "tmpfs",
 	[MOUNT_SYSFS] = "sysfs",
+	[MOUNT_DEV] = "dev",
 };
 
 int ns_lookup(const char *word)

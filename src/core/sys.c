@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -234,6 +235,32 @@ int sys_traced_rmdir(struct trace *t, const char *path, const char *note)
 	char q[300];
 
 	return (int)TRACED(t, "rmdir", note, rmdir(path), "%s", Q(path, q));
+}
+
+static const char *file_type(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "S_IFREG";
+	case S_IFCHR: return "S_IFCHR";
+	case S_IFBLK: return "S_IFBLK";
+	case S_IFIFO: return "S_IFIFO";
+	default: return "0";
+	}
+}
+
+int sys_traced_mknod(struct trace *t, const char *path, mode_t mode, dev_t dev, const char *note)
+{
+	char q[300];
+
+	return (int)TRACED(t, "mknod", note, mknod(path, mode, dev), "%s, %s|0%o, makedev(%u, %u)", Q(path, q),
+			   file_type(mode), (unsigned)(mode & 07777), major(dev), minor(dev));
+}
+
+int sys_traced_symlink(struct trace *t, const char *target, const char *linkpath, const char *note)
+{
+	char qt[300], ql[300];
+
+	return (int)TRACED(t, "symlink", note, symlink(target, linkpath), "%s, %s", Q(target, qt), Q(linkpath, ql));
 }
 
 int sys_traced_sethostname(struct trace *t, const char *name, const char *note)

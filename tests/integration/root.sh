@@ -121,5 +121,19 @@ else
 	fail rootfs.repl.file-is-not-a-directory "rc $rc: $out"
 fi
 
+# ---- a rootfs without device nodes (built without root) gets its own /dev
+t_tmpdir devless
+cp -a "$ROOTFS" "$devless/rootfs" && rm -rf "$devless/rootfs/dev/"*
+out=$("$NSLAB" -c "set pid mount; rootfs $devless/rootfs; show --plan; run /bin/sh -c 'echo x >/dev/null && echo null-ok; head -c 8 /dev/urandom | wc -c; ls /dev/pts'; trace" 2>&1)
+check_contains dev.plan-adds-dev "$out" "mount dev on $devless/rootfs/dev"
+check_contains dev.null-works "$out" "null-ok"
+check_contains dev.urandom-reads "$out" $'\n8\n'
+check_contains dev.private-devpts "$out" "ptmx"
+check_contains dev.trace-binds-host-null "$out" "mount(\"/dev/null\", \"$devless/rootfs/dev/null\", NULL, MS_BIND, NULL) = 0"
+check_eq dev.rootfs-dev-untouched "" "$(ls -A "$devless/rootfs/dev")"
+out=$("$NSLAB" -c "set pid mount; rootfs $ROOTFS; show --plan" 2>&1)
+check_not_contains dev.not-added-when-rootfs-has-devices "$out" "mount dev"
+out=$("$NSLAB" -c "map-root; set pid mount; rootfs $devless/rootfs; mount dev /dev; run /bin/sh -c 'echo x >/dev/null && echo user-null-ok'" 2>&1)
+check_contains dev.works-in-user-namespace "$out" "user-null-ok"
 check_eq root.leaves-nothing "$before" "$(leftovers)"
 t_done

@@ -106,10 +106,30 @@ static void test_mount_paths_under_rootfs(void)
 	spec_set_rootfs(&s, "/tmp", &e);
 	spec_add_mount(&s, MOUNT_TMPFS, "/scratch", "size=1m", &e);
 	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
-	CHECK(p.n_mounts == 1);
-	CHECK_STR(p.mounts[0].target, "/scratch");
-	CHECK_CONTAINS(p.mounts[0].path, "/tmp/scratch");
-	CHECK_STR(p.mounts[0].options, "size=1m");
+	CHECK(p.n_mounts == 2);
+	/* /tmp/dev/null is no device: the rootfs gets a /dev of its own, first,
+	 * so a mount the person asked for under /dev lands on top of it. */
+	CHECK(p.mounts[0].kind == MOUNT_DEV && p.mounts[0].automatic);
+	CHECK_STR(p.mounts[0].target, "/dev");
+	CHECK_STR(p.mounts[1].target, "/scratch");
+	CHECK_CONTAINS(p.mounts[1].path, "/tmp/scratch");
+	CHECK_STR(p.mounts[1].options, "size=1m");
+	spec_free(&s);
+}
+
+static void test_dev_only_when_missing(void)
+{
+	struct spec s;
+	struct plan p;
+
+	spec_init(&s);
+	s.ns_mask = NS_BIT(NS_MOUNT);
+	spec_set_rootfs(&s, "/", &e); /* the host's /dev/null is a device */
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
+	CHECK(p.n_mounts == 0);
+	spec_add_mount(&s, MOUNT_DEV, "/dev", NULL, &e); /* asked for: always */
+	CHECK(plan_build(&s, 0, 0, &p, &e) == 0);
+	CHECK(p.n_mounts == 1 && p.mounts[0].kind == MOUNT_DEV && !p.mounts[0].automatic);
 	spec_free(&s);
 }
 
@@ -189,6 +209,7 @@ int main(void)
 	RUN(test_pivot_root_sequence);
 	RUN(test_chroot_sequence);
 	RUN(test_mount_paths_under_rootfs);
+	RUN(test_dev_only_when_missing);
 	RUN(test_time_namespace);
 	RUN(test_become_root);
 	RUN(test_invalid_spec_has_no_plan);
