@@ -210,6 +210,47 @@ const struct explain_entry explain_entries[] = {
 		.man = "chdir(2)",
 	},
 	{
+		.word = "fchdir",
+		.kind = "call",
+		.aliases = NULL,
+		.text = "Changes the working directory to an open directory fd. exec uses\n"
+			"it with an fd of /proc/PID/root opened before any setns: that fd\n"
+			"still leads to the container's root after the mount namespace\n"
+			"changed, so chroot(\".\") then lands exactly where init lives.",
+		.man = "fchdir(2)",
+	},
+	{
+		.word = "mknod",
+		.kind = "call",
+		.aliases = NULL,
+		.text = "Creates a file system node: a device (S_IFCHR, S_IFBLK, needs\n"
+			"CAP_MKNOD in the initial user namespace), a FIFO or an empty regular\n"
+			"file (S_IFREG, allowed to anyone). For `mount dev` nslab makes empty\n"
+			"files and bind-mounts the host's /dev/null and friends onto them,\n"
+			"which works even rootless, where creating devices never does.",
+		.man = "mknod(2)",
+	},
+	{
+		.word = "symlink",
+		.kind = "call",
+		.aliases = NULL,
+		.text = "Creates a symbolic link. A container's /dev needs a few: fd and\n"
+			"stdin/stdout/stderr point into /proc/self/fd, and ptmx points at\n"
+			"pts/ptmx so that opening a new terminal uses the container's own\n"
+			"devpts instance, not the host's.",
+		.man = "symlink(2)",
+	},
+	{
+		.word = "release",
+		.kind = "call",
+		.aliases = "sync pipe",
+		.text = "Not a system call: the parent writes one byte to a pipe the child\n"
+			"is blocked reading. Until then the child only waits, so the parent\n"
+			"can write its uid_map and gid_map first: a child that went on\n"
+			"early would run unmapped, without the ids it is meant to have.",
+		.man = "pipe(7)",
+	},
+	{
 		.word = "mkdir",
 		.kind = "call",
 		.aliases = NULL,

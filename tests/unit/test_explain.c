@@ -353,8 +353,26 @@ static void test_print(void)
 	free(buf);
 }
 
+/* Every call name the trace can show has something to read. */
+static void test_every_traced_call_explained(void)
+{
+	static const char *const calls[] = {
+		"clone3", "clone", "unshare", "setns", "mount(2)", "umount2", "pivot_root", "chroot", "chdir",
+		"fchdir", "mkdir", "rmdir", "mknod", "symlink", "sethostname", "setdomainname", "write uid_map",
+		"write gid_map", "write setgroups", "write timens_offsets", "setresuid", "setresgid", "setgroups",
+		"kill", "execve", "release", "mount proc", "mount tmpfs",
+	};
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		const struct explain_entry *x = explain_lookup(calls[i]);
+		CHECK(x != NULL);
+		if (!x)
+			printf("  no entry for %s\n", calls[i]);
+	}
+}
+
 int main(void)
 {
+	RUN(test_every_traced_call_explained);
 	RUN(test_namespaces_resolve);
 	RUN(test_namespace_details);
 	RUN(test_case_insensitive);
