@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include "nslab/cgroup.h"
 #include "nslab/error.h"
 #include "nslab/plan.h"
 #include "nslab/spec.h"
@@ -30,6 +31,12 @@ struct container {
 	struct trace trace;	/* the launch's steps, then any exec steps */
 	char state_dir[PATH_MAX];
 	char command[256];	/* the command line, for status */
+	struct cgroup_system cgsys;
+	struct cgroup cg;	/* valid while has_cgroup */
+	bool has_cgroup;
+	struct cgroup_stats final;	/* read as it ended, before the cgroup went */
+	bool has_final;
+	bool overlay;		/* upper, work, merged exist in the state dir */
 };
 
 struct launch_opts {
@@ -68,9 +75,20 @@ int container_exit_code(int wait_status);
 void container_describe_end(int wait_status, char *buf, size_t size);
 
 /* On SIGTERM and SIGHUP (and SIGINT unless interactive, where Ctrl-C only
- * cancels a line), kill every running container and remove its state dir
- * before nslab dies of the signal. */
+ * cancels a line): SIGKILL every running container at once and note the
+ * signal. Front ends check container_pending_signal() in their loops, unwind
+ * (which removes cgroups, overlay dirs and state dirs) and then call
+ * container_die_of_pending_signal(). */
 void container_install_signal_guard(bool interactive);
+int container_pending_signal(void);
+void container_die_of_pending_signal(void);
+
+/* Live cgroup figures, or the final ones after it ended. -ENOENT: no cgroup. */
+int container_stats(const struct container *c, struct cgroup_stats *st);
+/* "the OOM killer ended 1 process (memory limit 32 MiB)", or "" when none. */
+void container_describe_oom(const struct container *c, char *buf, size_t size);
+/* The overlay's dirs for diff and which: upper, and the lowers top first. */
+int container_layers(const struct container *c, const char **upper, const char **lower, size_t *n_lower);
 
 /* Where state dirs live: /run/nslab as root, $XDG_RUNTIME_DIR/nslab otherwise. */
 void container_state_root(char *buf, size_t size);

@@ -3,12 +3,16 @@
 #ifndef NSLAB_PLAN_H
 #define NSLAB_PLAN_H
 
+#include <limits.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include "nslab/spec.h"
 
 enum step_kind {
+	STEP_CGROUP_CREATE,	/* parent: nslab/ID with the limits, before the child exists */
+	STEP_OVERLAY_DIRS,	/* parent: upper, work and merged dirs in the state dir */
 	STEP_CLONE,		/* parent: clone3 with the namespace flags */
+	STEP_CGROUP_ADD,	/* parent: the child into its cgroup, unless clone3 did it */
 	STEP_WRITE_SETGROUPS,	/* parent: /proc/PID/setgroups */
 	STEP_WRITE_UID_MAP,	/* parent: /proc/PID/uid_map */
 	STEP_WRITE_GID_MAP,	/* parent: /proc/PID/gid_map */
@@ -19,6 +23,7 @@ enum step_kind {
 	STEP_MAKE_PRIVATE,	/* child: mount --make-rprivate / */
 	STEP_SETHOSTNAME,
 	STEP_SETDOMAINNAME,
+	STEP_MOUNT_OVERLAY,	/* child: overlay of layers + rootfs on the merged dir */
 	STEP_BIND_ROOT,		/* child: bind the rootfs on itself (a mount point for pivot_root) */
 	STEP_CHDIR_ROOT,	/* child: chdir into the rootfs */
 	STEP_PIVOT_ROOT,	/* child: pivot_root(".", "."): the old root stacks on top */
@@ -49,6 +54,9 @@ struct plan_mount {
 };
 
 struct plan {
+	char root[PATH_MAX];		/* what becomes /: the rootfs, or the merged overlay dir */
+	char upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
+	char overlay_options[4096];
 	struct step steps[PLAN_MAX_STEPS];
 	size_t n;
 	struct plan_mount mounts[SPEC_MAX_MOUNTS + 1];
@@ -58,9 +66,11 @@ struct plan {
 	bool write_setgroups_allow;
 };
 
-/* Build the plan for spec as a process with euid/egid would run it.
+/* Build the plan for spec as a process with euid/egid would run it, with
+ * state_dir as the container's state dir (NULL: shown as $STATE).
  * Validates the spec first. */
-int plan_build(const struct spec *s, uid_t euid, gid_t egid, struct plan *p, struct nslab_error *e);
+int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_dir, struct plan *p,
+	       struct nslab_error *e);
 void plan_print(const struct plan *p, FILE *out);
 /* Index of the first step of `kind`, or -1. */
 int plan_find(const struct plan *p, enum step_kind kind);

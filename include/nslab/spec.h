@@ -78,6 +78,14 @@ struct spec_mount {
 
 #define SPEC_MAX_MOUNTS 32
 #define SPEC_MAX_ENV 128
+#define SPEC_MAX_LAYERS 32
+
+/* Resource limits, applied through a per-container cgroup. 0: no limit. */
+struct spec_limits {
+	long long memory;	/* bytes */
+	long long pids;
+	int cpu_percent;	/* of one CPU */
+};
 
 struct spec {
 	unsigned ns_mask;	/* NS_BIT(kind) for each namespace to create */
@@ -94,6 +102,10 @@ struct spec {
 	size_t n_env;
 	long long time_offset_monotonic; /* seconds, applied with a time namespace */
 	long long time_offset_boottime;
+	bool overlay;		/* the rootfs is the lowest layer of an overlay */
+	char *layers[SPEC_MAX_LAYERS]; /* read-only layers above the rootfs, topmost first */
+	size_t n_layers;
+	struct spec_limits limits;
 };
 
 void spec_init(struct spec *s);
@@ -107,6 +119,11 @@ int spec_set_rootfs(struct spec *s, const char *dir, struct nslab_error *e);
 int spec_add_mount(struct spec *s, enum mount_kind kind, const char *target, const char *options,
 		   struct nslab_error *e);
 int spec_set_env(struct spec *s, const char *kv, struct nslab_error *e);
+/* Stack a read-only layer above the others (it becomes the topmost). */
+int spec_add_layer(struct spec *s, const char *dir, struct nslab_error *e);
+void spec_clear_layers(struct spec *s);
+bool spec_has_limits(const struct spec *s);
+
 /* Map uid and gid 0 inside to the caller's ids outside (unshare --map-root-user). */
 void spec_map_root(struct spec *s, uid_t uid, gid_t gid);
 

@@ -217,6 +217,10 @@ int cli_run(int argc, char **argv)
 		status = container_exit_code(s.ct.wait_status);
 	if (show_trace)
 		trace_print(&s.ct.trace, stderr);
+	char oom[192];
+	container_describe_oom(&s.ct, oom, sizeof(oom));
+	if (oom[0])
+		fprintf(stderr, "nslab: %s\n", oom);
 	session_free(&s);
 	return status;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "nslab/cleanup.h"
 #include "nslab/doctor.h"
 #include "nslab/explain.h"
 #include "commands.h"
@@ -78,4 +79,16 @@ int cmd_quit(struct session *s, int argc, char **argv, struct nslab_error *e)
 	(void)argc, (void)argv, (void)e;
 	s->quit = true;
 	return 0;
+}
+
+int cmd_cleanup(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	struct cleanup_report r;
+
+	(void)argc, (void)argv;
+	int rc = cleanup_run(&r, e);
+	for (size_t i = 0; i < r.n_lines; i++)
+		fprintf(s->out, "%s\n", r.lines[i]);
+	fprintf(s->out, "cleanup: %d removed, %d still in use by a running nslab\n", r.removed, r.live);
+	return rc;
 }

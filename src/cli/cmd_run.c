@@ -23,6 +23,10 @@ static void report_end(struct session *s)
 		return;
 	}
 	s->last_status = container_exit_code(c->wait_status);
+	char oom[192];
+	container_describe_oom(c, oom, sizeof(oom));
+	if (oom[0])
+		fprintf(s->out, "%s (mem shows the counters)\n", oom);
 	if (s->last_status == 0)
 		return;
 	container_describe_end(c->wait_status, how, sizeof(how));

@@ -1,11 +1,14 @@
 /* Commands that build the spec: flags, maps, names, root, mounts, env, clocks. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "nslab/idmap.h"
 #include "nslab/paths.h"
 #include "nslab/plan.h"
+#include "nslab/rootfs_store.h"
+#include "nslab/size.h"
 #include "nslab/util.h"
 #include "commands.h"
 
@@ -113,11 +116,57 @@ int cmd_domainname(struct session *s, int argc, char **argv, struct nslab_error 
 	return spec_set_domainname(&s->spec, argv[1], e);
 }
 
+static int rootfs_import_cmd(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	char path[4096];
+	struct rootfs_import_report rep;
+
+	if (rootfs_import(argv[2], argc > 3 ? argv[3] : NULL, path, sizeof(path), &rep, e) < 0)
+		return -1;
+	fprintf(s->out, "imported %s: %ld files, %ld dirs, %ld symlinks, %ld hardlinks, %ld devices, %lld bytes\n", path,
+		rep.files, rep.dirs, rep.symlinks, rep.hardlinks, rep.devices, rep.bytes);
+	if (rep.skipped_devices)
+		fprintf(s->out, "  %ld device nodes skipped: only root may create devices (mount dev gives a container its own /dev)\n",
+			rep.skipped_devices);
+	fprintf(s->out, "use it with: rootfs %s\n", strrchr(path, '/') + 1);
+	return 0;
+}
+
+static int rootfs_list_cmd(struct session *s, struct nslab_error *e)
+{
+	struct rootfs_entry *list = NULL;
+	size_t n = 0;
+	char size[32];
+
+	if (rootfs_list(&list, &n, e) < 0)
+		return -1;
+	if (!n)
+		fputs("no imported rootfs (rootfs import FILE.tar)\n", s->out);
+	for (size_t i = 0; i < n; i++) {
+		size_format(list[i].bytes, size, sizeof(size));
+		fprintf(s->out, "  %-20s %10s %8ld files  %s\n", list[i].name, size, list[i].files, list[i].path);
+	}
+	free(list);
+	return 0;
+}
+
 int cmd_rootfs(struct session *s, int argc, char **argv, struct nslab_error *e)
 {
 	char path[4096];
 
-	(void)argc;
+	if (!strcmp(argv[1], "import"))
+		return argc >= 3 ? rootfs_import_cmd(s, argc, argv, e)
+				 : nslab_error_set(e, EINVAL, "", "usage: rootfs import FILE.tar[.gz|.xz] [NAME]");
+	if (!strcmp(argv[1], "list") && argc == 2)
+		return rootfs_list_cmd(s, e);
+	if (!strcmp(argv[1], "remove"))
+		return argc == 3 ? rootfs_remove(argv[2], e) : nslab_error_set(e, EINVAL, "", "usage: rootfs remove NAME");
+	if (argc > 2)
+		return nslab_error_set(e, EINVAL, "", "usage: rootfs DIR|NAME|default|none");
+	/* A plain name that is no directory here is one from the store. */
+	if (!strchr(argv[1], '/') && rootfs_name_valid(argv[1]) && access(argv[1], F_OK) != 0 &&
+	    rootfs_lookup(argv[1], path, sizeof(path)) == 0)
+		return spec_set_rootfs(&s->spec, path, e);
 	if (!strcmp(argv[1], "none"))
 		return spec_set_rootfs(&s->spec, NULL, e);
 	if (strcmp(argv[1], "default") != 0)
@@ -194,7 +243,7 @@ int cmd_show(struct session *s, int argc, char **argv, struct nslab_error *e)
 	}
 	if (strcmp(argv[1], "--plan") != 0)
 		return nslab_error_set(e, EINVAL, "", "show takes --plan or nothing");
-	if (plan_build(&s->spec, geteuid(), getegid(), &p, e) < 0)
+	if (plan_build(&s->spec, geteuid(), getegid(), NULL, &p, e) < 0)
 		return -1;
 	plan_print(&p, s->out);
 	return 0;

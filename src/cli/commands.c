@@ -9,10 +9,14 @@ static const char *const ns_words[] = {"pid", "user", "uts", "mount", "net", "ip
 static const char *const setgroups_words[] = {"deny", "allow", NULL};
 static const char *const enter_words[] = {"pivot_root", "chroot", NULL};
 static const char *const mount_words[] = {"proc", "tmpfs", "sysfs", "dev", NULL};
-static const char *const rootfs_words[] = {"default", "none", NULL};
+static const char *const rootfs_words[] = {"default", "none", "import", "list", "remove", NULL};
 static const char *const show_words[] = {"--plan", NULL};
 static const char *const trace_words[] = {"--json", NULL};
 static const char *const clock_words[] = {"monotonic", "boottime", NULL};
+static const char *const overlay_words[] = {"on", "off", NULL};
+static const char *const layer_words[] = {"add", "list", "clear", NULL};
+static const char *const limit_words[] = {"memory", "pids", "cpu", "none", NULL};
+static const char *const cgroup_words[] = {"info", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -33,9 +37,27 @@ const struct command commands[] = {
 	 "Sets the user flag, maps 0 to your uid and gid, and denies setgroups.", 0, 0, COMPLETE_NONE, NULL, cmd_map_root},
 	{"hostname", "NAME", "the hostname inside (needs the uts flag)", NULL, 1, 1, COMPLETE_NONE, NULL, cmd_hostname},
 	{"domainname", "NAME", "the NIS domain name inside (needs the uts flag)", NULL, 1, 1, COMPLETE_NONE, NULL, cmd_domainname},
-	{"rootfs", "DIR|default|none", "the root file system the container sees as /",
-	 "default is the busybox tree nslab builds (make rootfs); none keeps the host's /.", 1, 1, COMPLETE_PATH,
-	 rootfs_words, cmd_rootfs},
+	{"rootfs", "DIR|NAME|default|none", "the root file system the container sees as /",
+	 "default is the busybox tree nslab builds (make rootfs); none keeps the host's /; NAME is an imported one.\n"
+	 "  rootfs import FILE.tar[.gz|.xz] [NAME]   unpack a tarball (docker export, a mini rootfs) into the store\n"
+	 "  rootfs list                               the imported ones\n"
+	 "  rootfs remove NAME                        delete one",
+	 1, 3, COMPLETE_PATH, rootfs_words, cmd_rootfs},
+	{"overlay", "on|off", "the rootfs becomes the lowest layer of an overlay; writes go to a fresh upper dir",
+	 "Needs the mount flag. diff shows what the container changed; which PATH names the layer a file comes from.",
+	 1, 1, COMPLETE_WORDS, overlay_words, cmd_overlay},
+	{"layer", "add DIR|list|clear", "stack read-only layers above the rootfs (the last added is on top)", NULL, 1, 2,
+	 COMPLETE_WORDS, layer_words, cmd_layer},
+	{"diff", "", "what the container changed, as docker diff shows it (A added, C changed, D deleted)", NULL, 0, 0,
+	 COMPLETE_NONE, NULL, cmd_diff},
+	{"which", "PATH", "the layer a path in the container's / comes from", NULL, 1, 1, COMPLETE_NONE, NULL, cmd_which},
+	{"limit", "memory SIZE|pids N|cpu PCT%|none", "cgroup limits for the next launch (none: list them)",
+	 "Sizes take bytes, K/M/G or KiB/MiB/GiB. cpu is a share of one CPU: 50% is half of one.", 0, 2, COMPLETE_WORDS,
+	 limit_words, cmd_limit},
+	{"mem", "", "the container's memory: usage, peak, limit, failcnt, OOM kills", NULL, 0, 0, COMPLETE_NONE, NULL,
+	 cmd_mem},
+	{"cgroup", "info", "cgroup version, controllers, and each knob's name in v1 and v2", NULL, 1, 1, COMPLETE_WORDS,
+	 cgroup_words, cmd_cgroup},
 	{"enter", "pivot_root|chroot", "how the child enters the rootfs (pivot_root needs the mount flag)", NULL, 1, 1,
 	 COMPLETE_WORDS, enter_words, cmd_enter},
 	{"mount", "proc|tmpfs|sysfs|dev TARGET [OPTIONS]", "add a mount inside the container (needs the mount flag)",
@@ -68,6 +90,8 @@ const struct command commands[] = {
 	{"explain", "WORD", "what a flag, call, errno or idea means, and what to read next", NULL, 0, -1, COMPLETE_EXPLAIN,
 	 NULL, cmd_explain},
 	{"doctor", "", "what this machine allows for containers, and why", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_doctor},
+	{"cleanup", "", "remove what a killed nslab left behind (cgroups, overlay dirs, state)", NULL, 0, 0, COMPLETE_NONE,
+	 NULL, cmd_cleanup},
 	{"quit", "", "leave nslab (a running container is stopped)", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_quit},
 	{"exit", "", "same as quit", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_quit},
 };
@@ -130,7 +154,7 @@ int command_run_text(struct session *s, const char *text, const char *origin, bo
 			if (stop_on_error || cursor == start)
 				break;
 		}
-		if (s->quit)
+		if (s->quit || container_pending_signal())
 			break;
 	}
 	return status;

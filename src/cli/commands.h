@@ -68,5 +68,15 @@ int cmd_trace(struct session *, int, char **, struct nslab_error *);
 int cmd_explain(struct session *, int, char **, struct nslab_error *);
 int cmd_doctor(struct session *, int, char **, struct nslab_error *);
 int cmd_quit(struct session *, int, char **, struct nslab_error *);
+int cmd_cleanup(struct session *, int, char **, struct nslab_error *);
+/* cmd_layers.c: overlay */
+int cmd_overlay(struct session *, int, char **, struct nslab_error *);
+int cmd_layer(struct session *, int, char **, struct nslab_error *);
+int cmd_diff(struct session *, int, char **, struct nslab_error *);
+int cmd_which(struct session *, int, char **, struct nslab_error *);
+/* cmd_limits.c: cgroups */
+int cmd_limit(struct session *, int, char **, struct nslab_error *);
+int cmd_mem(struct session *, int, char **, struct nslab_error *);
+int cmd_cgroup(struct session *, int, char **, struct nslab_error *);
 
 #endif

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nslab/cleanup.h"
 #include "nslab/tokenize.h"
 #include "nslab/util.h"
 #include "cli.h"
@@ -52,6 +53,18 @@ static char *read_script(FILE *f, const char *name)
 		return NULL;
 	}
 	return buf;
+}
+
+/* What a killed nslab left behind goes first, and the person is told. */
+static void cleanup_at_start(void)
+{
+	struct cleanup_report r;
+	struct nslab_error e = {0};
+
+	if (cleanup_run(&r, &e) < 0)
+		nslab_error_print(&e, stderr);
+	for (size_t i = 0; i < r.n_lines; i++)
+		fprintf(stderr, "nslab: cleanup: %s\n", r.lines[i]);
 }
 
 static int run_text(const char *text, const char *origin)
@@ -112,11 +125,28 @@ static bool is_file(const char *p)
 	return stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+static int dispatch_mode(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bool interactive = argc == 1 && isatty(STDIN_FILENO);
 	container_install_signal_guard(interactive);
+	int status = dispatch_mode(argc, argv);
+	container_die_of_pending_signal();
+	return status;
+}
+
+static bool quiet_mode(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "--version") ||
+	       !strcmp(arg, "--list-commands") || !strcmp(arg, "cleanup");
+}
+
+static int dispatch_mode(int argc, char **argv)
+{
+	if (argc == 1 || !quiet_mode(argv[1]))
+		cleanup_at_start();
 	if (argc == 1)
 		return isatty(STDIN_FILENO) ? run_repl() : run_file("-");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

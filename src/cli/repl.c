@@ -94,6 +94,10 @@ static void on_sigint(int sig)
 
 static int on_signal_event(void)
 {
+	if (container_pending_signal()) {
+		rl_done = 1; /* SIGTERM or SIGHUP: leave readline and unwind */
+		return 0;
+	}
 	if (!got_sigint)
 		return 0;
 	got_sigint = 0;
@@ -127,11 +131,15 @@ int repl_run(struct session *s)
 	read_history(hist);
 	fputs("nslab " NSLAB_VERSION ": build a container one flag at a time. help lists commands; Ctrl-D quits.\n", s->out);
 	int status = 0;
-	while (!s->quit) {
+	while (!s->quit && !container_pending_signal()) {
 		session_poll(s);
 		session_prompt(s, prompt, sizeof(prompt));
 		got_sigint = 0;
 		char *line = readline(prompt);
+		if (container_pending_signal()) {
+			free(line);
+			break;
+		}
 		if (!line) {
 			fputc('\n', s->out);
 			break;

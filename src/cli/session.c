@@ -32,6 +32,10 @@ void session_poll(struct session *s)
 		return;
 	container_describe_end(s->ct.wait_status, how, sizeof(how));
 	fprintf(s->out, "[container %s %s]\n", s->ct.id, how);
+	char oom[192];
+	container_describe_oom(&s->ct, oom, sizeof(oom));
+	if (oom[0])
+		fprintf(s->out, "[%s]\n", oom);
 	s->last_status = container_exit_code(s->ct.wait_status);
 }
 

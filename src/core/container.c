@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nslab/cleanup.h"
 #include "nslab/container.h"
+#include "nslab/size.h"
 #include "nslab/sys.h"
 #include "nslab/util.h"
 #include "launch_internal.h"
@@ -18,32 +20,43 @@
 static struct termios saved_tty;
 static bool saved_tty_valid;
 
-/* What a fatal signal must undo, kept ready so the handler only makes
- * async-signal-safe calls: kill, unlink, rmdir. */
+/* Running containers, for a fatal signal to stop at once. The handler only
+ * kills (async-signal-safe) and notes the signal; nslab then unwinds through
+ * its normal paths, which remove cgroups, overlay dirs and state dirs, and
+ * dies of the same signal at the end. */
 #define GUARD_SLOTS 8
 static struct guard {
 	volatile pid_t pid;
 	char dir[PATH_MAX];
-	char file[PATH_MAX + 16];
-	char tmp[PATH_MAX + 16];
 } guards[GUARD_SLOTS];
+static volatile sig_atomic_t pending_signal;
 
 static void guard_handler(int sig)
 {
-	for (int i = 0; i < GUARD_SLOTS; i++) {
-		if (!guards[i].pid)
-			continue;
-		kill(guards[i].pid, SIGKILL);
-		unlink(guards[i].file);
-		unlink(guards[i].tmp);
-		rmdir(guards[i].dir);
-	}
+	pending_signal = sig;
+	for (int i = 0; i < GUARD_SLOTS; i++)
+		if (guards[i].pid)
+			kill(guards[i].pid, SIGKILL);
+}
+
+int container_pending_signal(void)
+{
+	return pending_signal;
+}
+
+void container_die_of_pending_signal(void)
+{
+	int sig = pending_signal;
+
+	if (!sig)
+		return;
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
 void container_install_signal_guard(bool interactive)
 {
+	/* No SA_RESTART: a blocking wait or read returns EINTR and unwinds. */
 	struct sigaction sa = {.sa_handler = guard_handler};
 
 	sigemptyset(&sa.sa_mask);
@@ -55,12 +68,13 @@ void container_install_signal_guard(bool interactive)
 
 static void guard_set(const struct container *c)
 {
+	for (int i = 0; i < GUARD_SLOTS; i++)
+		if (guards[i].pid == c->pid && !strcmp(guards[i].dir, c->state_dir))
+			return;
 	for (int i = 0; i < GUARD_SLOTS; i++) {
 		if (guards[i].pid)
 			continue;
 		snprintf(guards[i].dir, sizeof(guards[i].dir), "%s", c->state_dir);
-		snprintf(guards[i].file, sizeof(guards[i].file), "%s/state", c->state_dir);
-		snprintf(guards[i].tmp, sizeof(guards[i].tmp), "%s/state.tmp", c->state_dir);
 		guards[i].pid = c->pid;
 		return;
 	}
@@ -83,6 +97,9 @@ void container_init(struct container *c)
 
 void container_free(struct container *c)
 {
+	/* The overlay dirs outlive the container so `diff` can read them. */
+	launch_host_remove_overlay(c);
+	container_state_remove(c);
 	spec_free(&c->spec);
 	trace_free(&c->trace);
 	container_init(c);
@@ -111,6 +128,14 @@ void container_state_root(char *buf, size_t size)
 		snprintf(buf, size, "/tmp/nslab-%u", (unsigned)geteuid());
 }
 
+void container_state_path(struct container *c)
+{
+	char root[PATH_MAX - 32];
+
+	container_state_root(root, sizeof(root));
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s", root, c->id);
+}
+
 int container_state_create(struct container *c, struct nslab_error *e)
 {
 	char root[PATH_MAX - 32];
@@ -118,8 +143,9 @@ int container_state_create(struct container *c, struct nslab_error *e)
 	container_state_root(root, sizeof(root));
 	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", root, strerror(errno));
-	snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s", root, c->id);
-	if (mkdir(c->state_dir, 0700) < 0)
+	container_state_path(c);
+	/* 0711: a rootless container's overlay dirs live here and must be reachable from its user namespace. */
+	if (mkdir(c->state_dir, 0711) < 0)
 		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", c->state_dir, strerror(errno));
 	container_state_write(c);
 	return 0;
@@ -138,11 +164,17 @@ void container_state_write(const struct container *c)
 	if (!f)
 		return;
 	spec_flags_words(&c->spec, words, sizeof(words));
-	fprintf(f, "id=%s\nowner=%d\ninit=%d\nnamespaces=%s\nrootfs=%s\n", c->id, (int)getpid(), (int)c->pid, words,
-		c->spec.rootfs ? c->spec.rootfs : "");
+	fprintf(f, "id=%s\nowner=%d\nowner_start=%llu\ninit=%d\ninit_start=%llu\nnamespaces=%s\nrootfs=%s\n", c->id,
+		(int)getpid(), cleanup_proc_start(getpid()), (int)c->pid, c->pid > 0 ? cleanup_proc_start(c->pid) : 0ULL,
+		words, c->spec.rootfs ? c->spec.rootfs : "");
+	for (int k = 0; c->has_cgroup && k < CG_COUNT; k++)
+		if (c->cg.dir[k][0])
+			fprintf(f, "cgroup=%s\n", c->cg.dir[k]);
+	if (c->overlay)
+		fprintf(f, "overlay=%s\n", c->state_dir);
 	if (fflush(f) == 0)
 		rename(tmp, path);
-	if (c->pid > 0)
+	if (c->pid > 0 && (c->state == CONTAINER_RUNNING || c->state == CONTAINER_STOPPED))
 		guard_set(c);
 }
 
@@ -218,11 +250,57 @@ int launch_wait_pid(pid_t pid, int *status, int options)
 	return r < 0 ? -errno : (int)r;
 }
 
+void container_describe_oom(const struct container *c, char *buf, size_t size)
+{
+	char limit[32];
+
+	buf[0] = '\0';
+	if (!c->has_final || c->final.oom_kill <= 0)
+		return;
+	size_format(c->spec.limits.memory, limit, sizeof(limit));
+	snprintf(buf, size, "the kernel's OOM killer ended %lld process%s: the cgroup reached its memory limit of %s",
+		 c->final.oom_kill, c->final.oom_kill == 1 ? "" : "es", limit);
+}
+
 static void mark_ended(struct container *c, int status)
 {
+	char how[64], oom[192];
+
 	c->state = CONTAINER_EXITED;
 	c->wait_status = status;
-	container_state_remove(c);
+	guard_clear(c);
+	launch_host_release_cgroup(c);
+	container_describe_end(status, how, sizeof(how));
+	container_describe_oom(c, oom, sizeof(oom));
+	trace_record(&c->trace, "waitpid", c->pid, 0, trace_clock(), oom[0] ? oom : "the container's init has ended",
+		     "%d, {%s}", (int)c->pid, how);
+	if (!c->overlay)
+		container_state_remove(c);
+}
+
+int container_stats(const struct container *c, struct cgroup_stats *st)
+{
+	if (c->has_cgroup)
+		return cgroup_read_stats(&c->cg, st);
+	if (!c->has_final)
+		return -ENOENT;
+	*st = c->final;
+	return 0;
+}
+
+int container_layers(const struct container *c, const char **upper, const char **lower, size_t *n_lower)
+{
+	static char up[PATH_MAX + 16];
+
+	if (!c->overlay)
+		return -ENOENT;
+	snprintf(up, sizeof(up), "%s/upper", c->state_dir);
+	*upper = up;
+	*n_lower = 0;
+	for (size_t i = 0; i < c->spec.n_layers; i++)
+		lower[(*n_lower)++] = c->spec.layers[i];
+	lower[(*n_lower)++] = c->spec.rootfs;
+	return 0;
 }
 
 int container_wait(struct container *c, struct nslab_error *e)

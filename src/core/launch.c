@@ -254,11 +254,14 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 		return sys_traced_sethostname(x->t, s->hostname, "changes the name in this UTS namespace only");
 	case STEP_SETDOMAINNAME:
 		return sys_traced_setdomainname(x->t, s->domainname, "changes the NIS domain name in this UTS namespace only");
+	case STEP_MOUNT_OVERLAY:
+		return sys_traced_mount(x->t, "overlay", x->p->merged, "overlay", 0, x->p->overlay_options,
+					"layers merge into one tree; the upper dir takes every write (copy-up)");
 	case STEP_BIND_ROOT:
 		return sys_traced_mount(x->t, s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL,
 					"pivot_root needs the new root to be a mount point");
 	case STEP_CHDIR_ROOT:
-		return sys_traced_chdir(x->t, s->rootfs, NULL);
+		return sys_traced_chdir(x->t, x->p->root, NULL);
 	case STEP_PIVOT_ROOT:
 		/* put_old == new_root: no directory to create in a rootfs we may not write. */
 		return sys_traced_pivot_root(x->t, ".", ".", "the rootfs becomes /; the old root is stacked on top of it");
@@ -377,7 +380,26 @@ static void abort_child(struct container *c, int *sync_w)
 	launch_terminal_take(&c->tty_fd);
 	c->state = CONTAINER_EXITED;
 	c->wait_status = st;
-	container_state_remove(c);
+	launch_host_undo(c);
+}
+
+/* clone3 straight into the cgroup on v2; where the kernel refuses that
+ * (older than 5.7, or a cgroup it will not take), clone and move it after. */
+static pid_t clone_child(struct container *c, const struct plan *p, bool *placed)
+{
+	const char *note = "the child starts in its new namespaces and waits on a pipe";
+	int fd = launch_host_cgroup_fd(c);
+
+	*placed = false;
+	if (fd >= 0) {
+		pid_t pid = sys_traced_clone(&c->trace, p->clone_flags, fd,
+					     "the child starts in its namespaces and its cgroup, and waits on a pipe");
+		if (pid >= 0) {
+			*placed = true;
+			return pid;
+		}
+	}
+	return sys_traced_clone(&c->trace, p->clone_flags, -1, note);
 }
 
 static void drain_child_events(struct container *c, int ev_r)
@@ -405,8 +427,9 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	int sync[2] = {-1, -1}, ev[2] = {-1, -1};
 
 	container_new_id(c);
+	container_state_path(c);
 	fflush(NULL); /* nslab's output first, and none duplicated in the child */
-	if (plan_build(s, geteuid(), getegid(), &p, e) < 0)
+	if (plan_build(s, geteuid(), getegid(), c->state_dir, &p, e) < 0)
 		return -1;
 	if (!o->argv || !o->argv[0])
 		return nslab_error_set(e, EINVAL, "", "no command to run");
@@ -423,16 +446,21 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	_cleanup_close_ int sync_r = sync[0], sync_w = sync[1], ev_r = ev[0], ev_w = ev[1];
 	if (container_state_create(c, e) < 0)
 		return -1;
+	if (launch_host_prepare(c, s, &p, e) < 0) {
+		launch_host_undo(c);
+		return -1;
+	}
 
 	struct launch_ctx x = {.s = s, .p = &p, .t = &c->trace, .o = o, .sync_r = sync_r, .ev_w = ev_w};
-	pid_t pid = sys_traced_clone(&c->trace, p.clone_flags, -1, "the child starts in its new namespaces and waits on a pipe");
+	bool placed;
+	pid_t pid = clone_child(c, &p, &placed);
 	if (pid == 0) {
 		close(sync_w);
 		close(ev_r);
 		child_main(&x);
 	}
 	if (pid < 0) {
-		container_state_remove(c);
+		launch_host_undo(c);
 		return failure_error(&c->trace.ev[c->trace.n - 1], o->argv[0], e);
 	}
 	c->pid = pid;
@@ -442,6 +470,10 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	container_state_write(c);
 	c->tty_fd = launch_terminal_give(pid, o->foreground);
 
+	if (launch_host_place(c, placed, e) < 0) {
+		abort_child(c, &sync_w);
+		return -1;
+	}
 	if (parent_write_maps(c, &p, s) < 0) {
 		failure_error(&c->trace.ev[c->trace.n - 1], o->argv[0], e);
 		abort_child(c, &sync_w);

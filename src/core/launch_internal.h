@@ -19,7 +19,21 @@ void launch_terminal_take(int *tty_fd);
  * process group, ignore SIGINT/SIGQUIT as system(3) does. */
 int launch_wait_pid(pid_t pid, int *status, int options);
 
+/* launch_host.c: the host side of a container. */
+int launch_host_prepare(struct container *c, const struct spec *s, const struct plan *p, struct nslab_error *e);
+/* The cgroup dir fd for CLONE_INTO_CGROUP, or -1. */
+int launch_host_cgroup_fd(const struct container *c);
+/* Put the child in its cgroup unless clone3 already did. */
+int launch_host_place(struct container *c, bool placed, struct nslab_error *e);
+/* Read the final figures, then remove the cgroup. */
+void launch_host_release_cgroup(struct container *c);
+void launch_host_remove_overlay(struct container *c);
+/* Undo everything after a failed launch. */
+void launch_host_undo(struct container *c);
+
 void container_new_id(struct container *c);
+/* Fill c->state_dir with where the state dir will be, without making it. */
+void container_state_path(struct container *c);
 int container_state_create(struct container *c, struct nslab_error *e);
 void container_state_write(const struct container *c);
 void container_state_remove(struct container *c);

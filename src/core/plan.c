@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "nslab/idmap.h"
+#include "nslab/overlay.h"
 #include "nslab/plan.h"
 #include "nslab/trace.h"
 #include "nslab/util.h"
@@ -69,16 +70,21 @@ static void plan_root(const struct spec *s, struct plan *p)
 		plan_mounts(s, p);
 		return;
 	}
+	if (s->overlay)
+		add(p, STEP_MOUNT_OVERLAY, SIDE_CHILD, "mount overlay on %s: %zu layer%s over the rootfs, writes go to upper",
+		    p->merged, s->n_layers, s->n_layers == 1 ? "" : "s");
 	if (s->enter == ENTER_CHROOT) {
 		plan_mounts(s, p);
-		add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
+		add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", p->root);
 		add(p, STEP_CHROOT, SIDE_CHILD, "chroot(\".\"): / now means the rootfs, for this process only");
 		add(p, STEP_CHDIR_SLASH, SIDE_CHILD, "chdir to / inside the new root");
 		return;
 	}
-	add(p, STEP_BIND_ROOT, SIDE_CHILD, "bind-mount %s on itself so it is a mount point", s->rootfs);
+	/* An overlay mount is a mount point already; a plain directory is not. */
+	if (!s->overlay)
+		add(p, STEP_BIND_ROOT, SIDE_CHILD, "bind-mount %s on itself so it is a mount point", s->rootfs);
 	plan_mounts(s, p);
-	add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", s->rootfs);
+	add(p, STEP_CHDIR_ROOT, SIDE_CHILD, "chdir to %s", p->root);
 	add(p, STEP_PIVOT_ROOT, SIDE_CHILD, "pivot_root(\".\", \".\"): the rootfs becomes /, the old root sits on top of it");
 	add(p, STEP_UMOUNT_OLDROOT, SIDE_CHILD, "umount2(\".\", MNT_DETACH): the host's tree is gone");
 	add(p, STEP_CHDIR_SLASH, SIDE_CHILD, "chdir to the new /");
@@ -91,7 +97,7 @@ static void add_mount(struct plan *p, const struct spec *s, enum mount_kind kind
 
 	m->kind = kind;
 	snprintf(m->target, sizeof(m->target), "%s", target);
-	snprintf(m->path, sizeof(m->path), "%s%s", s->rootfs ? s->rootfs : "", target);
+	snprintf(m->path, sizeof(m->path), "%s%s", s->rootfs ? p->root : "", target);
 	snprintf(m->options, sizeof(m->options), "%s", options ? options : "");
 	m->automatic = automatic;
 	struct step *st = add(p, STEP_MKDIR_TARGET, SIDE_CHILD, "create %s if it is missing", m->path);
@@ -157,16 +163,64 @@ static void plan_become_root(const struct spec *s, uid_t euid, gid_t egid, struc
 	    (unsigned)euid);
 }
 
-int plan_build(const struct spec *s, uid_t euid, gid_t egid, struct plan *p, struct nslab_error *e)
+/* The overlay: the person's layers on top, the rootfs at the bottom. A mount
+ * inside a user namespace must keep its metadata in user.* xattrs. */
+static int plan_overlay(const struct spec *s, const char *state_dir, struct plan *p, struct nslab_error *e)
+{
+	const char *lower[SPEC_MAX_LAYERS + 1];
+	size_t n = 0;
+
+	snprintf(p->upper, sizeof(p->upper), "%s/upper", state_dir);
+	snprintf(p->work, sizeof(p->work), "%s/work", state_dir);
+	snprintf(p->merged, sizeof(p->merged), "%s/merged", state_dir);
+	for (size_t i = 0; i < s->n_layers; i++)
+		lower[n++] = s->layers[i];
+	lower[n++] = s->rootfs;
+	if (overlay_options(lower, n, p->upper, p->work, has(s, NS_USER), p->overlay_options,
+			    sizeof(p->overlay_options), e) < 0)
+		return -1;
+	snprintf(p->root, sizeof(p->root), "%s", p->merged);
+	add(p, STEP_OVERLAY_DIRS, SIDE_PARENT, "mkdir upper, work and merged in %s: the container's own layer", state_dir);
+	return 0;
+}
+
+static void plan_cgroup(const struct spec *s, struct plan *p)
+{
+	char what[128] = "";
+	size_t len = 0;
+
+	if (!spec_has_limits(s))
+		return;
+	if (s->limits.memory)
+		str_appendf(what, sizeof(what), &len, " memory %lld", s->limits.memory);
+	if (s->limits.pids)
+		str_appendf(what, sizeof(what), &len, " pids %lld", s->limits.pids);
+	if (s->limits.cpu_percent)
+		str_appendf(what, sizeof(what), &len, " cpu %d%%", s->limits.cpu_percent);
+	add(p, STEP_CGROUP_CREATE, SIDE_PARENT, "create cgroup nslab/ID and write its limits:%s", what);
+}
+
+int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_dir, struct plan *p,
+	       struct nslab_error *e)
 {
 	char names[256];
 
 	memset(p, 0, sizeof(*p));
 	if (spec_validate(s, euid, e) < 0)
 		return -1;
+	if (!state_dir)
+		state_dir = "$STATE";
+	if (s->rootfs)
+		snprintf(p->root, sizeof(p->root), "%s", s->rootfs);
+	plan_cgroup(s, p);
+	if (s->overlay && plan_overlay(s, state_dir, p, e) < 0)
+		return -1;
 	p->clone_flags = spec_clone_flags(s) & ~(unsigned long)CLONE_NEWTIME;
 	spec_flags_names(p->clone_flags, names, sizeof(names));
-	add(p, STEP_CLONE, SIDE_PARENT, "clone3(%s): the child starts in its namespaces and waits", names);
+	add(p, STEP_CLONE, SIDE_PARENT, "clone3(%s%s): the child starts in its namespaces and waits", names,
+	    spec_has_limits(s) ? ", into its cgroup on v2" : "");
+	if (spec_has_limits(s))
+		add(p, STEP_CGROUP_ADD, SIDE_PARENT, "write the child's pid to cgroup.procs (v1, or where clone3 could not)");
 	plan_maps(s, euid, p);
 	if (has(s, NS_USER) && s->uidmap.n)
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child the maps are written");

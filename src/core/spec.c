@@ -59,6 +59,7 @@ void spec_free(struct spec *s)
 	}
 	for (size_t i = 0; i < s->n_env; i++)
 		free(s->env[i]);
+	spec_clear_layers(s);
 	spec_init(s);
 }
 
@@ -76,6 +77,46 @@ void spec_copy(struct spec *dst, const struct spec *src)
 	}
 	for (size_t i = 0; i < src->n_env; i++)
 		dst->env[i] = xstrdup(src->env[i]);
+	for (size_t i = 0; i < src->n_layers; i++)
+		dst->layers[i] = xstrdup(src->layers[i]);
+}
+
+int spec_add_layer(struct spec *s, const char *dir, struct nslab_error *e)
+{
+	struct stat st;
+
+	if (s->n_layers >= SPEC_MAX_LAYERS)
+		return nslab_error_set(e, ENOSPC, "", "at most %d layers", SPEC_MAX_LAYERS);
+	if (stat(dir, &st) < 0)
+		return nslab_error_set(e, errno, "", "layer %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return nslab_error_set(e, ENOTDIR, "", "layer %s is not a directory", dir);
+	char *abs = realpath(dir, NULL);
+	if (!abs)
+		return nslab_error_set(e, errno, "", "layer %s: %s", dir, strerror(errno));
+	for (size_t i = 0; i < s->n_layers; i++) {
+		if (!strcmp(s->layers[i], abs)) {
+			free(abs);
+			return nslab_error_set(e, EEXIST, "", "%s is already a layer", dir);
+		}
+	}
+	/* The newest layer goes on top: first in the list, as lowerdir reads it. */
+	memmove(&s->layers[1], &s->layers[0], s->n_layers * sizeof(s->layers[0]));
+	s->layers[0] = abs;
+	s->n_layers++;
+	return 0;
+}
+
+void spec_clear_layers(struct spec *s)
+{
+	for (size_t i = 0; i < s->n_layers; i++)
+		free(s->layers[i]);
+	s->n_layers = 0;
+}
+
+bool spec_has_limits(const struct spec *s)
+{
+	return s->limits.memory || s->limits.pids || s->limits.cpu_percent;
 }
 
 /* Host names follow RFC 1123 labels; the kernel only limits the length (64),
@@ -220,6 +261,12 @@ int spec_validate(const struct spec *s, uid_t euid, struct nslab_error *e)
 	if (s->rootfs && s->enter == ENTER_PIVOT_ROOT &&
 	    need_flag(s, NS_MOUNT, "pivot_root", "it swaps the root of a mount table (or: enter chroot)", e) < 0)
 		return -1;
+	if ((s->overlay || s->n_layers) && !s->rootfs)
+		return nslab_error_set(e, EINVAL, "", "overlay needs a rootfs for its lowest layer (rootfs default)");
+	if (s->overlay && need_flag(s, NS_MOUNT, "overlay", "the overlay is mounted inside the container's mount namespace", e) < 0)
+		return -1;
+	if (s->n_layers && !s->overlay)
+		return nslab_error_set(e, EINVAL, "", "layers take effect through overlayfs: overlay on");
 	if ((s->time_offset_boottime || s->time_offset_monotonic) &&
 	    need_flag(s, NS_TIME, "a clock offset", "offsets belong to a time namespace", e) < 0)
 		return -1;
@@ -306,6 +353,24 @@ void spec_describe(const struct spec *s, FILE *out)
 	for (size_t i = 0; i < s->n_env; i++)
 		fprintf(out, "%s%s", i ? " " : " + ", s->env[i]);
 	fputc('\n', out);
+	if (s->overlay || s->n_layers) {
+		fprintf(out, "  %-11s%s", "overlay", s->overlay ? "on" : "off");
+		for (size_t i = 0; i < s->n_layers; i++)
+			fprintf(out, "%s%s", i ? " : " : ", layers (top first) ", s->layers[i]);
+		if (s->rootfs)
+			fprintf(out, "%s%s (rootfs)", s->n_layers ? " : " : ", lowest ", s->rootfs);
+		fputc('\n', out);
+	}
+	if (spec_has_limits(s)) {
+		fprintf(out, "  %-11s", "limits");
+		if (s->limits.memory)
+			fprintf(out, "memory %lld bytes ", s->limits.memory);
+		if (s->limits.pids)
+			fprintf(out, "pids %lld ", s->limits.pids);
+		if (s->limits.cpu_percent)
+			fprintf(out, "cpu %d%% ", s->limits.cpu_percent);
+		fputc('\n', out);
+	}
 	if (has(s, NS_TIME) || s->time_offset_boottime || s->time_offset_monotonic)
 		fprintf(out, "  %-11smonotonic %+llds, boottime %+llds\n", "clocks", s->time_offset_monotonic,
 			s->time_offset_boottime);

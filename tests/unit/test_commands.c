@@ -6,6 +6,7 @@
 #include "check.h"
 #include "cli/commands.h"
 #include "nslab/tokenize.h"
+#include "nslab/util.h"
 
 static struct session s;
 static char *out_buf;
@@ -53,7 +54,8 @@ static void test_table_complete(void)
 	}
 	const char *required[] = {"help", "flags", "set", "unset", "uidmap", "gidmap", "setgroups", "map-root",
 				  "hostname", "rootfs", "enter", "mount", "env", "show", "reset", "run", "start",
-				  "exec", "status", "stop", "kill", "trace", "explain", "doctor", "quit"};
+				  "exec", "status", "stop", "kill", "trace", "explain", "doctor", "quit", "overlay",
+				  "layer", "diff", "which", "limit", "mem", "cgroup", "cleanup"};
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		CHECK(command_find(required[i]) != NULL);
 }
@@ -191,6 +193,81 @@ static void test_control_without_container(void)
 	CHECK(cmd("quit", &e) == 0 && s.quit);
 }
 
+static void test_layers_and_overlay(void)
+{
+	fresh();
+	CHECK(cmd("overlay on", &e) == 0 && s.spec.overlay);
+	CHECK(cmd("overlay maybe", &e) < 0);
+	CHECK(cmd("layer add /tmp", &e) == 0);
+	CHECK(cmd("layer add /usr", &e) == 0);
+	CHECK(s.spec.n_layers == 2);
+	CHECK_STR(s.spec.layers[0], "/usr"); /* the last added is on top */
+	CHECK(cmd("layer add /usr", &e) < 0);
+	CHECK(cmd("layer add /no/such/layer", &e) < 0);
+	CHECK_CONTAINS(e.msg, "/no/such/layer");
+	CHECK(cmd("layer list", &e) == 0);
+	CHECK_CONTAINS(output(), "0       /usr");
+	CHECK(cmd("layer", &e) < 0);
+	CHECK(cmd("layer clear", &e) == 0 && s.spec.n_layers == 0);
+	CHECK(cmd("which relative", &e) < 0);
+	CHECK(cmd("which /etc", &e) < 0); /* no container */
+	CHECK(cmd("diff", &e) < 0);
+	CHECK_CONTAINS(e.msg, "no container yet");
+	cmd("set mount", &e);
+	CHECK(cmd("show --plan", &e) < 0); /* overlay without a rootfs */
+	CHECK_CONTAINS(e.msg, "overlay needs a rootfs");
+	CHECK(cmd("rootfs /", &e) == 0);
+	CHECK(cmd("layer add /tmp", &e) == 0);
+	CHECK(cmd("show --plan", &e) == 0);
+	CHECK_CONTAINS(output(), "mount overlay on $STATE/merged: 1 layer over the rootfs");
+}
+
+static void test_limits(void)
+{
+	fresh();
+	CHECK(cmd("limit", &e) == 0);
+	CHECK_CONTAINS(output(), "no limits");
+	CHECK(cmd("limit memory 100M", &e) == 0 && s.spec.limits.memory == 100LL << 20);
+	CHECK(cmd("limit memory 1.5GiB", &e) == 0 && s.spec.limits.memory == 3LL << 29);
+	CHECK(cmd("limit memory -5M", &e) < 0);
+	CHECK(cmd("limit memory 0", &e) < 0);
+	CHECK(s.spec.limits.memory == 3LL << 29); /* unchanged by the bad ones */
+	CHECK(cmd("limit pids 20", &e) == 0 && s.spec.limits.pids == 20);
+	CHECK(cmd("limit pids 0", &e) < 0);
+	CHECK(cmd("limit pids many", &e) < 0);
+	CHECK(cmd("limit cpu 50%", &e) == 0 && s.spec.limits.cpu_percent == 50);
+	CHECK(cmd("limit cpu 50", &e) < 0);
+	CHECK(cmd("limit cpu 0%", &e) < 0);
+	CHECK(cmd("limit cpu 99999%", &e) < 0);
+	CHECK(cmd("limit disk 1G", &e) < 0);
+	CHECK(cmd("limit", &e) == 0);
+	CHECK_CONTAINS(output(), "50% of one CPU");
+	CHECK(cmd("show --plan", &e) == 0);
+	CHECK_CONTAINS(output(), "create cgroup nslab/ID");
+	CHECK(cmd("limit none", &e) == 0 && !spec_has_limits(&s.spec));
+	CHECK(cmd("mem", &e) < 0);
+	CHECK(cmd("cgroup bogus", &e) < 0);
+}
+
+static void test_rootfs_subcommands(void)
+{
+	char store[] = "/tmp/nslab-unit-store.XXXXXX";
+
+	CHECK(mkdtemp(store) != NULL);
+	setenv("NSLAB_STORE", store, 1);
+	fresh();
+	CHECK(cmd("rootfs import", &e) < 0);
+	CHECK_CONTAINS(e.msg, "usage: rootfs import");
+	CHECK(cmd("rootfs remove", &e) < 0);
+	CHECK(cmd("rootfs a b", &e) < 0);
+	CHECK(cmd("rootfs import /no/such.tar", &e) < 0);
+	CHECK(cmd("rootfs list", &e) == 0);
+	CHECK_CONTAINS(output(), "no imported rootfs");
+	CHECK(cmd("rootfs remove nothing-here", &e) < 0);
+	remove_tree(store);
+	unsetenv("NSLAB_STORE");
+}
+
 static void test_run_text(void)
 {
 	fresh();
@@ -219,6 +296,9 @@ int main(void)
 	RUN(test_show_and_plan);
 	RUN(test_info_commands);
 	RUN(test_control_without_container);
+	RUN(test_layers_and_overlay);
+	RUN(test_limits);
+	RUN(test_rootfs_subcommands);
 	RUN(test_run_text);
 	session_free(&s);
 	if (s.out != stdout)
