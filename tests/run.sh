@@ -11,6 +11,8 @@ export NSLAB_TEST_TMP=${NSLAB_TEST_TMP:-$(mktemp -d /tmp/nslab-tests.XXXXXX)}
 # Tests must not read or write the user's history.
 export HOME=$NSLAB_TEST_TMP/home
 mkdir -p "$HOME"
+# Rootless checks run as uid 65534 in subdirectories of it.
+chmod 755 "$NSLAB_TEST_TMP"
 per_test_timeout=${NSLAB_TEST_TIMEOUT:-600}
 
 passed=0 failed=0 skipped=0

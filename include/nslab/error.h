@@ -6,7 +6,7 @@
 
 struct nslab_error {
 	int err;	/* errno value, 0 when the error is not from a call */
-	char call[32];	/* the call or operation that failed, "" if none */
+	char call[48];	/* the call or operation that failed, "" if none */
 	char msg[512];	/* readable message, context prepended on the way up */
 };
 

@@ -22,7 +22,7 @@ struct trace_event {
 				 * TRACE_SETTLE: resolves the last pending event */
 	unsigned long long t_ns;	/* since the trace started */
 	unsigned long long dur_ns;	/* how long the call took */
-	char call[32];
+	char call[48];
 	char args[1536];
 	char note[512];
 };

@@ -69,10 +69,6 @@ int write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes; returns len, 0 on EOF at start, or -errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
 
-/* Remove a directory tree without following symlinks or crossing mounts.
- * Returns 0 or -errno of the first failure (it still removes what it can). */
-int remove_tree(const char *path);
-
 /* Monotonic clock in nanoseconds. */
 unsigned long long now_ns(void);
 

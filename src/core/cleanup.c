@@ -13,6 +13,7 @@
 #include "nslab/cgroup.h"
 #include "nslab/cleanup.h"
 #include "nslab/container.h"
+#include "nslab/tree.h"
 #include "nslab/util.h"
 
 #define MAX_CGROUPS 8
@@ -118,8 +119,8 @@ static int undo_state(const char *dir, const struct state_file *sf, struct clean
 	if (sf->overlay)
 		say(r, "  removed overlay dirs (upper, work, merged)");
 	trace_free(&t);
-	if (remove_tree(dir) < 0) {
-		say(r, "  could not remove %s: %s", dir, strerror(errno));
+	if (tree_remove(dir, &e) < 0) {
+		say(r, "  could not remove %s: %s", dir, e.msg);
 		return -1;
 	}
 	say(r, "  removed state dir %s", dir);

@@ -98,8 +98,10 @@ void container_init(struct container *c)
 void container_free(struct container *c)
 {
 	/* The overlay dirs outlive the container so `diff` can read them. */
+	launch_host_release_cgroup(c);
 	launch_host_remove_overlay(c);
-	container_state_remove(c);
+	if (!c->has_cgroup)
+		container_state_remove(c);
 	spec_free(&c->spec);
 	trace_free(&c->trace);
 	container_init(c);
@@ -274,7 +276,7 @@ static void mark_ended(struct container *c, int status)
 	container_describe_oom(c, oom, sizeof(oom));
 	trace_record(&c->trace, "waitpid", c->pid, 0, trace_clock(), oom[0] ? oom : "the container's init has ended",
 		     "%d, {%s}", (int)c->pid, how);
-	if (!c->overlay)
+	if (!c->overlay && !c->has_cgroup)
 		container_state_remove(c);
 }
 

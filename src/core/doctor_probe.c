@@ -1,6 +1,7 @@
 /* doctor probes: forked children that try unshare(CLONE_NEWUSER) and an overlay mount in a user namespace. */
 #include "nslab/doctor.h"
 #include "nslab/util.h"
+#include "nslab/tree.h"
 #include "doctor_internal.h"
 
 #include <dirent.h>
@@ -40,31 +41,6 @@ static int write_text(const char *path, const char *text)
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* rm -rf for our own temp dir: dirs are made 0700 first because overlay
- * leaves work/work with mode 000. */
-static void remove_tree_at(int at, const char *name)
-{
-	struct stat st;
-	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlinkat(at, name, 0);
-		return;
-	}
-	fchmodat(at, name, 0700, 0);
-	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d && fd >= 0)
-		close(fd);
-	for (struct dirent *e; d && (e = readdir(d));) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			remove_tree_at(dirfd(d), e->d_name);
-	}
-	if (d)
-		closedir(d);
-	unlinkat(at, name, AT_REMOVEDIR);
 }
 
 /* ---- probes in a throw-away child --------------------------------------- */
@@ -351,7 +327,8 @@ void doctor_check_overlay_userns(struct doctor_report *r, const struct doctor_ct
 		what = "the test child";
 		rc = probe_in_child(probe_overlay, &args, &res);
 	}
-	remove_tree_at(AT_FDCWD, dir);
+	struct nslab_error rm_err;
+	tree_remove(dir, &rm_err);
 	if (rc < 0) {
 		doctor_add_check(r, "overlay in userns", DOCTOR_WARN, "could not test: %s failed: %s",
 				 what, strerror(-rc));

@@ -49,7 +49,7 @@ void nslab_error_print(const struct nslab_error *e, FILE *out)
 		fprintf(out, "  hint: %s\n", hint);
 	/* Point at the call's own entry: "mount" alone is the namespace. */
 	const struct explain_entry *x = explain_lookup(e->call);
-	char word[40];
+	char word[56];
 	snprintf(word, sizeof(word), "%s%s", e->call, x && !strcmp(x->kind, "call") ? "" : "(2)");
 	if (!explain_lookup(word))
 		snprintf(word, sizeof(word), "%s", e->call);

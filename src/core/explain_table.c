@@ -663,6 +663,61 @@ const struct explain_entry explain_entries[] = {
 		.man = "mount(8)",
 	},
 	{
+		.word = "memory.max",
+		.kind = "call",
+		.aliases = "write memory.max|memory.limit_in_bytes|write memory.limit_in_bytes|"
+			   "memory.memsw.limit_in_bytes|write memory.memsw.limit_in_bytes|memory.swap.max|"
+			   "write memory.swap.max|memory.swappiness|write memory.swappiness|"
+			   "memory.oom_control|write memory.oom_control",
+		.text = "The memory limit of a cgroup: v2 memory.max, v1\n"
+			"memory.limit_in_bytes. Past it the kernel reclaims pages, then\n"
+			"the OOM killer ends a process in the group. nslab also sets swap\n"
+			"to 0 (v2 memory.swap.max; v1 memsw = mem+swap, and swappiness 0),\n"
+			"or the limit would only push the eater into swap.",
+		.man = "cgroups(7)",
+	},
+	{
+		.word = "pids.max",
+		.kind = "call",
+		.aliases = "write pids.max",
+		.text = "How many processes and threads a cgroup may hold, the same name\n"
+			"in v1 and v2. At the limit fork and clone fail with EAGAIN, which\n"
+			"stops a fork bomb inside the container without touching the host.",
+		.man = "cgroups(7)",
+	},
+	{
+		.word = "cpu.max",
+		.kind = "call",
+		.aliases = "write cpu.max|cpu.cfs_quota_us|write cpu.cfs_quota_us|cpu.cfs_period_us|"
+			   "write cpu.cfs_period_us",
+		.text = "CPU bandwidth: QUOTA microseconds of CPU time per PERIOD (v2 cpu.max\n"
+			"\"50000 100000\" is half a CPU; v1 cpu.cfs_quota_us and\n"
+			"cpu.cfs_period_us). Once a period's quota is spent the group waits\n"
+			"for the next period: cpu.stat counts nr_throttled.",
+		.man = "cgroups(7)",
+	},
+	{
+		.word = "cgroup.procs",
+		.kind = "call",
+		.aliases = "write cgroup.procs|tasks|write tasks",
+		.text = "Writing a PID to cgroup.procs moves that process into the cgroup;\n"
+			"its children are born there. nslab writes the child's PID while\n"
+			"the child still waits on its pipe, so the command is limited from\n"
+			"its first instruction. On v2, clone3's CLONE_INTO_CGROUP does it\n"
+			"at birth instead. v1's tasks file moves single threads.",
+		.man = "cgroups(7)",
+	},
+	{
+		.word = "cgroup.subtree_control",
+		.kind = "call",
+		.aliases = "write cgroup.subtree_control",
+		.text = "cgroup v2 hands a controller to a cgroup's children only when the\n"
+			"parent lists it here (\"+memory +pids +cpu\"). The no-internal-\n"
+			"processes rule: a cgroup that holds processes cannot do that\n"
+			"(EBUSY), so processes live only in the leaves, like nslab/ID.",
+		.man = "cgroups(7)",
+	},
+	{
 		.word = "cgroups",
 		.kind = "idea",
 		.aliases = "control groups|cgroup v2|cgroupfs|limits",
@@ -703,6 +758,25 @@ const size_t explain_n_entries = sizeof(explain_entries) / sizeof(explain_entrie
 
 /* First match wins: exact call names before the first-word fallback. */
 const struct explain_hint_row explain_hints[] = {
+	/* ---- cgroups and overlay ---- */
+	{"write cgroup.subtree_control", EBUSY,
+	 "cgroup v2's no-internal-processes rule: a cgroup that has processes of its own cannot hand "
+	 "controllers to its children; move them into a leaf first (nslab keeps containers in nslab/ID)"},
+	{"mkdir", EACCES,
+	 "no write permission here: for a cgroup that means nslab is not root and the tree is not "
+	 "delegated to you (cgroup limits need root, or a systemd-delegated subtree)"},
+	{"write memory.limit_in_bytes", EBUSY,
+	 "cgroup v1 refuses a memory limit below what the group already uses; set it before the "
+	 "container grows"},
+	{"write cgroup.procs", EINVAL,
+	 "the process is gone, or it is a zombie; a process that already exited cannot join"},
+	{"mount overlay", EINVAL,
+	 "overlayfs refused the options: lowerdir, upperdir and workdir must exist, upper and work on "
+	 "the same file system, and inside a user namespace the mount needs userxattr (Linux 5.11+)"},
+	{"mount overlay", EPERM,
+	 "mounting overlay in a user namespace needs Linux 5.11+ and a kernel that allows it; "
+	 "`doctor` tests this machine"},
+
 	/* ---- id maps and setgroups ---- */
 	{"write gid_map", EPERM,
 	 "without CAP_SETGID in the parent namespace, write \"deny\" to /proc/PID/setgroups before "

@@ -355,11 +355,13 @@ static const struct trace_event *first_failure(const struct trace *t, size_t fro
 
 static int failure_error(const struct trace_event *ev, const char *argv0, struct nslab_error *e)
 {
-	char call[32];
+	char call[48];
 
 	snprintf(call, sizeof(call), "%s", ev->call);
 	if (!strcmp(ev->call, "mount") && strstr(ev->args, ", \"proc\", "))
 		snprintf(call, sizeof(call), "mount proc");
+	if (!strcmp(ev->call, "mount") && strstr(ev->args, ", \"overlay\", "))
+		snprintf(call, sizeof(call), "mount overlay");
 	if (!strcmp(ev->call, "execve") && ev->err == ENOENT)
 		return nslab_error_set(e, ev->err, call, "%s: command not found inside the container (%s)", argv0,
 				       strerror(ev->err));

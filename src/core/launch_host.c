@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "nslab/sys.h"
+#include "nslab/tree.h"
 #include "nslab/util.h"
 #include "launch_internal.h"
 
@@ -74,9 +75,12 @@ void launch_host_release_cgroup(struct container *c)
 
 	if (!c->has_cgroup)
 		return;
-	if (cgroup_read_stats(&c->cg, &c->final) == 0)
+	if (!c->has_final && cgroup_read_stats(&c->cg, &c->final) == 0)
 		c->has_final = true;
-	cgroup_destroy(&c->cg, true, &c->trace, &e);
+	/* A cgroup that will not go stays named in the state dir (and in the
+	 * trace), for a later try here or for `nslab cleanup`. */
+	if (cgroup_destroy(&c->cg, true, &c->trace, &e) < 0)
+		return;
 	c->has_cgroup = false;
 	container_state_write(c);
 }
@@ -84,12 +88,14 @@ void launch_host_release_cgroup(struct container *c)
 void launch_host_remove_overlay(struct container *c)
 {
 	char path[PATH_MAX + 16];
+	struct nslab_error e;
 
 	if (!c->overlay || !c->state_dir[0])
 		return;
 	for (const char *const *d = (const char *const[]){"upper", "work", "merged", NULL}; *d; d++) {
 		snprintf(path, sizeof(path), "%s/%s", c->state_dir, *d);
-		remove_tree(path);
+		if (tree_remove(path, &e) < 0)
+			trace_record(&c->trace, "remove", -1, e.err, trace_clock(), e.msg, "\"%s\"", path);
 	}
 	c->overlay = false;
 }
@@ -98,5 +104,6 @@ void launch_host_undo(struct container *c)
 {
 	launch_host_release_cgroup(c);
 	launch_host_remove_overlay(c);
-	container_state_remove(c);
+	if (!c->has_cgroup)
+		container_state_remove(c);
 }

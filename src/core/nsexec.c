@@ -94,13 +94,18 @@ static __attribute__((noreturn)) void mirror_exit(pid_t pid)
 }
 
 static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_fds *n, int rootfd, int cwdfd,
-						 char *const argv[], int ev_w)
+						 char *const argv[], int ev_w, int sync_r)
 {
 	struct trace *t = &c->trace;
-	char path[4096];
+	char path[4096], go;
 
 	launch_reset_signals();
 	t->sink_fd = ev_w;
+	/* Wait until the parent has put us in the container's cgroup and handed
+	 * us the terminal: whatever we fork from here on inherits both. */
+	if (read_full(sync_r, &go, 1) != 1 || go != 'g')
+		_exit(125);
+	close(sync_r);
 	if (enter_all(t, n) < 0)
 		_exit(125);
 	if (sys_traced_fchdir(t, rootfd, "container root", NULL) < 0 ||
@@ -159,23 +164,34 @@ int container_exec(struct container *c, char *const argv[], bool foreground, int
 	_cleanup_close_ int rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)c->pid);
 	_cleanup_close_ int cwdfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0 || pipe2(ev, O_CLOEXEC) < 0) {
+	int sync[2] = {-1, -1};
+	if (rootfd < 0 || pipe2(ev, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0) {
 		close_ns(&n);
 		return nslab_error_set(e, errno, "open", "%s: %s", path, strerror(errno));
 	}
-	_cleanup_close_ int ev_r = ev[0], ev_w = ev[1];
+	_cleanup_close_ int ev_r = ev[0], ev_w = ev[1], sync_r = sync[0], sync_w = sync[1];
 	fflush(NULL);
 	size_t from = c->trace.n;
 	pid_t pid = sys_traced_clone(&c->trace, 0, -1, "a helper that will setns into the container");
 	if (pid == 0) {
 		close(ev_r);
-		exec_child(c, &n, rootfd, cwdfd, argv, ev_w);
+		close(sync_w);
+		exec_child(c, &n, rootfd, cwdfd, argv, ev_w, sync_r);
 	}
 	close_ns(&n);
 	if (pid < 0)
 		return nslab_error_set(e, -pid, "clone3", "fork: %s", strerror(-pid));
 	close(steal_fd(&ev_w));
+	close(steal_fd(&sync_r));
+	/* docker exec's rule: what runs in the container counts against its limits. */
+	if (c->has_cgroup && cgroup_add_pid(&c->cg, pid, &c->trace, e) < 0) {
+		kill(pid, SIGKILL);
+		launch_wait_pid(pid, &(int){0}, 0);
+		return -1;
+	}
 	int tty = launch_terminal_give(pid, foreground);
+	write_all(sync_w, "g", 1);
+	close(steal_fd(&sync_w));
 	size_t before = c->trace.n;
 	trace_drain(&c->trace, ev_r);
 	for (size_t i = before; i < c->trace.n; i++)

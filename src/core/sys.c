@@ -301,7 +301,7 @@ static int write_text(const char *path, const char *text)
 
 int sys_traced_write_file(struct trace *t, const char *path, const char *text, const char *note)
 {
-	char call[32], qp[300], qt[1200];
+	char call[48], qp[300], qt[1200];
 	const char *base = strrchr(path, '/');
 
 	snprintf(call, sizeof(call), "write %s", base ? base + 1 : path);

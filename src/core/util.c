@@ -1,7 +1,6 @@
 /* Small shared helpers: allocation, string building, whole-file I/O, numbers. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <limits.h>
 #include <string.h>
@@ -110,25 +109,6 @@ ssize_t read_full(int fd, void *buf, size_t len)
 		got += (size_t)r;
 	}
 	return (ssize_t)got;
-}
-
-static int remove_tree_err;
-
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)ftw;
-	int r = type == FTW_DP ? rmdir(path) : unlink(path);
-	if (r < 0 && errno != ENOENT && !remove_tree_err)
-		remove_tree_err = -errno;
-	return 0;
-}
-
-int remove_tree(const char *path)
-{
-	remove_tree_err = 0;
-	if (nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		return -errno;
-	return remove_tree_err;
 }
 
 unsigned long long now_ns(void)

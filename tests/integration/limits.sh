@@ -40,8 +40,9 @@ out=$("$NSLAB" -c "limit pids 5; set pid mount; rootfs $ROOTFS; run /bin/sh -c '
 check_contains limits.pids.fork-refused "$out" "can't fork"
 
 # A busy loop under 20% of a CPU gets throttled.
-out=$("$NSLAB" -c "limit cpu 20%; set pid mount; rootfs $ROOTFS; run timeout 2 /bin/sh -c 'while :; do :; done'; mem" 2>&1)
-throttled=$(grep -oE 'throttled [0-9]+' <<<"$out" | head -1 | awk '{print $2}')
+# (timeout runs under a shell: as PID 1 itself, the loop would ignore timeout's SIGTERM.)
+out=$("$NSLAB" -c "limit cpu 20%; set pid mount; rootfs $ROOTFS; run /bin/sh -c 'timeout 2 /bin/sh -c \"while :; do :; done\"; true'; mem" 2>&1)
+throttled=$(grep -oE 'throttled: +[0-9]+' <<<"$out" | head -1 | awk '{print $2}')
 if [ "${throttled:-0}" -gt 0 ]; then pass limits.cpu.throttled; else fail limits.cpu.throttled "no throttling reported: $out"; fi
 
 out=$("$NSLAB" cgroup info 2>&1)

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "cli/commands.h"
 #include "nslab/tokenize.h"
+#include "nslab/tree.h"
 #include "nslab/util.h"
 
 static struct session s;
@@ -264,7 +265,8 @@ static void test_rootfs_subcommands(void)
 	CHECK(cmd("rootfs list", &e) == 0);
 	CHECK_CONTAINS(output(), "no imported rootfs");
 	CHECK(cmd("rootfs remove nothing-here", &e) < 0);
-	remove_tree(store);
+	struct nslab_error e2;
+	tree_remove(store, &e2);
 	unsetenv("NSLAB_STORE");
 }
 

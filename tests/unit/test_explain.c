@@ -360,7 +360,11 @@ static void test_every_traced_call_explained(void)
 		"clone3", "clone", "unshare", "setns", "mount(2)", "umount2", "pivot_root", "chroot", "chdir",
 		"fchdir", "mkdir", "rmdir", "mknod", "symlink", "sethostname", "setdomainname", "write uid_map",
 		"write gid_map", "write setgroups", "write timens_offsets", "setresuid", "setresgid", "setgroups",
-		"kill", "execve", "release", "mount proc", "mount tmpfs",
+		"kill", "execve", "release", "mount proc", "mount tmpfs", "mount overlay", "write memory.max",
+		"write memory.limit_in_bytes", "write memory.memsw.limit_in_bytes", "write memory.swap.max",
+		"write memory.swappiness", "write memory.oom_control", "write pids.max", "write cpu.max",
+		"write cpu.cfs_quota_us", "write cpu.cfs_period_us", "write cgroup.procs",
+		"write cgroup.subtree_control", "waitpid",
 	};
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		const struct explain_entry *x = explain_lookup(calls[i]);
