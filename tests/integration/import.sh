@@ -339,4 +339,22 @@ done
 check_eq import.remove.all-gone "" "$(ls -A "$store")"
 check_contains import.remove.missing "$(drv remove gz)" "no rootfs named 'gz'"
 check_contains import.lookup.missing "$(drv lookup gz)" "error: no gz"
+# ---- the same through nslab's own commands, and a container on the result
+if is_root; then
+	rstore=$tmp/repl-store
+	mkdir -p "$rstore"
+	tar -C "$ROOTFS" -czf "$tmp/busybox.tar.gz" .
+	out=$(NSLAB_STORE=$rstore "$NSLAB" -c "rootfs import $tmp/busybox.tar.gz bb; rootfs list; rootfs bb; set pid mount uts; hostname imported; run /bin/sh -c 'hostname; ls /usr/bin/nsinfo'" 2>&1)
+	check_contains import.repl.imported "$out" "imported $rstore/bb:"
+	check_contains import.repl.listed "$out" "  bb "
+	check_contains import.repl.runs "$out" $'imported\n/usr/bin/nsinfo'
+	printf 'not a tarball at all\n' >"$tmp/junk.tar"
+	out=$(NSLAB_STORE=$rstore "$NSLAB" -c "rootfs import $tmp/junk.tar" 2>&1)
+	check_rc import.repl.junk-fails 1 $?
+	check_contains import.repl.junk-error "$out" "not a tar archive"
+	check_eq import.repl.junk-leaves-nothing "bb" "$(ls -A "$rstore")"
+	out=$(NSLAB_STORE=$rstore "$NSLAB" -c "rootfs remove bb; rootfs list" 2>&1)
+	check_contains import.repl.removed "$out" "no imported rootfs"
+	check_eq import.repl.store-empty "" "$(ls -A "$rstore")"
+fi
 t_done

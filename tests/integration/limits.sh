@@ -63,3 +63,12 @@ done
 out=$("$NSLAB" -c "limit memory 100M; limit pids 20; limit cpu 50%; limit" 2>&1)
 check_contains limits.show "$out" "100 MiB"
 check_eq limits.nothing-left "" "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path '*/nslab/*' -type d)"
+
+# A launch that fails half-way (the command is missing) takes its cgroup,
+# overlay dirs and state dir with it.
+before_state=$(ls /run/nslab 2>/dev/null | wc -l)
+out=$("$NSLAB" -c "limit memory 64M; limit pids 10; set mount; rootfs $ROOTFS; overlay on; run /no/such/command" 2>&1)
+check_contains limits.failed-launch-error "$out" "command not found"
+check_eq limits.failed-launch-no-cgroup "" "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path '*/nslab/*' -type d)"
+check_eq limits.failed-launch-no-state "$before_state" "$(ls /run/nslab 2>/dev/null | wc -l)"
+check_eq limits.failed-launch-no-mount "0" "$(grep -c -e overlay -e nslab /proc/self/mountinfo)"

@@ -11,7 +11,7 @@ fi
 # Each run uses a unique marker so pgrep finds only our sleep.
 launch() {
 	local marker=$1
-	setsid "$NSLAB" -c "set pid uts; hostname sig; start sleep $marker; exec /bin/sleep 600" >/dev/null 2>&1 &
+	setsid "$NSLAB" -c "set pid uts mount; hostname sig; rootfs $ROOTFS; overlay on; limit memory 64M; limit pids 30; start sleep $marker; exec /bin/sleep 600" >/dev/null 2>&1 &
 	nslab_pid=$!
 	on_exit "kill -KILL $nslab_pid"
 	for _ in $(seq 100); do
@@ -29,6 +29,8 @@ for sig in TERM HUP INT; do
 		continue
 	fi
 	state_dir=$(grep -l "^init=$init_pid$" /run/nslab/*/state 2>/dev/null | xargs -r dirname)
+	cgroups=$(grep '^cgroup=' "$state_dir/state" 2>/dev/null | cut -d= -f2)
+	check_contains "SIG$sig: container has cgroups" "$cgroups" "/nslab/"
 	check_eq "SIG$sig: state dir names the container" "1" "$(echo "$state_dir" | grep -c .)"
 	if [ "$sig" = INT ]; then
 		# As Ctrl-C does: to the whole group. nslab, like system(3), waits
@@ -46,6 +48,9 @@ for sig in TERM HUP INT; do
 	else
 		pass "SIG$sig: container is gone"
 	fi
+	for d in $cgroups; do
+		if [ -d "$d" ]; then fail "SIG$sig: cgroup $d removed" "still there"; rmdir "$d"; else pass "SIG$sig: cgroup $d removed"; fi
+	done
 	if [ -n "$state_dir" ] && [ -e "$state_dir" ]; then
 		fail "SIG$sig: state dir removed" "$state_dir remains"
 		rm -rf "$state_dir"
