@@ -85,7 +85,7 @@ static void fake_prepare(const char *path)
 int cg_write(const struct cgroup_system *cs, struct trace *t, const char *dir, const char *file, const char *text,
              const char *note, struct nslab_error *e)
 {
-	char path[PATH_MAX + 64], call[32];
+	char path[PATH_MAX + 64], call[48];
 
 	if (cg_path(path, sizeof(path), dir, file) < 0)
 		return nslab_error_set(e, ENAMETOOLONG, "", "cgroup path too long: %s/%s", dir, file);
