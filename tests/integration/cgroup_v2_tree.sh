@@ -12,9 +12,9 @@ echo "cpuset cpu io memory hugetlb pids rdma" >"$fake/cgroup.controllers"
 : >"$fake/cgroup.subtree_control"
 export NSLAB_CGROUP_ROOT=$fake NSLAB_CGROUP_VERSION=2
 
-out=$("$NSLAB" -c "limit memory 64M; limit cpu 50%; limit pids 9; set pid; start sleep 30; trace;
+out=$("$NSLAB" -c "limit memory 64M; limit cpu 50%; limit pids 9; set pid; start sleep 30;
 	exec /bin/sh -c 'for f in memory.max cpu.max pids.max cgroup.procs; do echo \$f=\$(cat $fake/nslab/*/\$f | tr \"\\n\" \" \"); done';
-	stop; cgroup info" 2>&1)
+	trace; stop; cgroup info" 2>&1)
 check_contains v2.root-subtree-control "$(cat "$fake/cgroup.subtree_control")" "+memory"
 check_contains v2.trace-enables-controllers "$out" "write cgroup.subtree_control(\"$fake/cgroup.subtree_control\", \"+memory +pids +cpu\")"
 check_contains v2.nslab-subtree-control "$out" "write cgroup.subtree_control(\"$fake/nslab/cgroup.subtree_control\""
