@@ -25,14 +25,14 @@ static void report_end(struct session *s)
 	s->last_status = container_exit_code(c->wait_status);
 	char oom[192];
 	container_describe_oom(c, oom, sizeof(oom));
+	if (s->last_status != 0) {
+		container_describe_end(c->wait_status, how, sizeof(how));
+		/* The terminal echoed ^C where the cursor was: start a fresh line. */
+		bool after_ctrl_c = s->interactive && WIFSIGNALED(c->wait_status) && WTERMSIG(c->wait_status) == SIGINT;
+		fprintf(s->out, "%scontainer %s %s\n", after_ctrl_c ? "\n" : "", c->id, how);
+	}
 	if (oom[0])
 		fprintf(s->out, "%s (mem shows the counters)\n", oom);
-	if (s->last_status == 0)
-		return;
-	container_describe_end(c->wait_status, how, sizeof(how));
-	/* The terminal echoed ^C where the cursor was: start a fresh line. */
-	bool after_ctrl_c = s->interactive && WIFSIGNALED(c->wait_status) && WTERMSIG(c->wait_status) == SIGINT;
-	fprintf(s->out, "%scontainer %s %s\n", after_ctrl_c ? "\n" : "", c->id, how);
 }
 
 /* Once a session: the classic surprise of Ctrl-C doing nothing to PID 1. */
