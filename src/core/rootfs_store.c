@@ -236,7 +236,8 @@ static int tree_usage(const char *path, long long *bytes, long *files, struct ns
 	w->e = e;
 	int r = tree_walk(w, path);
 	free(w);
-	qsort(u.links, u.nlinks, sizeof(*u.links), inode_ref_cmp);
+	if (u.nlinks)
+		qsort(u.links, u.nlinks, sizeof(*u.links), inode_ref_cmp);
 	for (size_t i = 0; i < u.nlinks; i++)
 		if (i == 0 || inode_ref_cmp(&u.links[i], &u.links[i - 1]))
 			u.bytes += u.links[i].bytes;
