@@ -30,7 +30,7 @@ NSLAB_BIN := nslab
 endif
 
 CORE_SRC := $(wildcard src/core/*.c)
-CLI_SRC  := $(wildcard src/cli/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 CORE_LIB := $(BUILD)/libnslab-core.a
@@ -45,7 +45,7 @@ ROOTFS  := build/rootfs
 
 all: $(NSLAB_BIN) $(ROOTFS)/.nslab-rootfs
 
-$(BUILD)/%.o: src/%.c $(wildcard include/nslab/*.h src/cli/*.h src/core/*.h)
+$(BUILD)/%.o: src/%.c $(wildcard include/nslab/*.h src/cli/*.h src/core/*.h src/tui/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -77,25 +77,6 @@ int cmd_limit(struct session *s, int argc, char **argv, struct nslab_error *e)
 	return 0;
 }
 
-int cmd_mem(struct session *s, int argc, char **argv, struct nslab_error *e)
-{
-	struct cgroup_stats st;
-	char oom[192];
-
-	(void)argc, (void)argv;
-	session_poll(s);
-	if (s->ct.state == CONTAINER_NONE)
-		return nslab_error_set(e, ENOENT, "", "no container yet: limit memory 100M, then run or start one");
-	if (container_stats(&s->ct, &st) < 0)
-		return nslab_error_set(e, ENOENT, "", "container %s has no cgroup (set a limit before launching)", s->ct.id);
-	fprintf(s->out, "container %s (%s)\n", s->ct.id, s->ct.state == CONTAINER_EXITED ? "ended: final figures" : "live");
-	cgroup_stats_print(&st, s->out);
-	container_describe_oom(&s->ct, oom, sizeof(oom));
-	if (oom[0])
-		fprintf(s->out, "  %s\n", oom);
-	return 0;
-}
-
 int cmd_cgroup(struct session *s, int argc, char **argv, struct nslab_error *e)
 {
 	struct cgroup_system cs;

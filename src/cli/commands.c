@@ -17,6 +17,7 @@ static const char *const overlay_words[] = {"on", "off", NULL};
 static const char *const layer_words[] = {"add", "list", "clear", NULL};
 static const char *const limit_words[] = {"memory", "pids", "cpu", "none", NULL};
 static const char *const cgroup_words[] = {"info", NULL};
+static const char *const view_words[] = {"--json", "--pid", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -54,8 +55,21 @@ const struct command commands[] = {
 	{"limit", "memory SIZE|pids N|cpu PCT%|none", "cgroup limits for the next launch (none: list them)",
 	 "Sizes take bytes, K/M/G or KiB/MiB/GiB. cpu is a share of one CPU: 50% is half of one.", 0, 2, COMPLETE_WORDS,
 	 limit_words, cmd_limit},
-	{"mem", "", "the container's memory: usage, peak, limit, failcnt, OOM kills", NULL, 0, 0, COMPLETE_NONE, NULL,
-	 cmd_mem},
+	{"mem", "[--json] [--pid PID]", "memory: the host's next to the container's cgroup (usage, peak, limit, OOM kills)",
+	 NULL, 0, 3, COMPLETE_WORDS, view_words, cmd_mem},
+	{"ps", "[--json] [--pid PID]", "processes: the host's list next to the container's, with both PIDs", NULL, 0, 3,
+	 COMPLETE_WORDS, view_words, cmd_ps},
+	{"mounts", "[--json] [--pid PID]", "mount tables side by side, with propagation", NULL, 0, 3, COMPLETE_WORDS,
+	 view_words, cmd_mounts},
+	{"links", "[--json] [--pid PID]", "network links and addresses on each side (rtnetlink)", NULL, 0, 3,
+	 COMPLETE_WORDS, view_words, cmd_links},
+	{"ids", "[--json] [--pid PID]", "hostname, id maps, capabilities, clocks: inside and outside", NULL, 0, 3,
+	 COMPLETE_WORDS, view_words, cmd_ids},
+	{"ns", "[--json] [--pid PID]", "the eight namespaces: which are the container's own, which shared", NULL, 0, 3,
+	 COMPLETE_WORDS, view_words, cmd_ns},
+	{"compare", "[--json] [--pid PID]", "all of ps, mounts, links, mem, ids and ns at once",
+	 "--pid works on any process on the machine: one started by unshare(1), runc, docker or podman.", 0, 3,
+	 COMPLETE_WORDS, view_words, cmd_compare},
 	{"cgroup", "info", "cgroup version, controllers, and each knob's name in v1 and v2", NULL, 1, 1, COMPLETE_WORDS,
 	 cgroup_words, cmd_cgroup},
 	{"enter", "pivot_root|chroot", "how the child enters the rootfs (pivot_root needs the mount flag)", NULL, 1, 1,

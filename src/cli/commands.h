@@ -74,9 +74,16 @@ int cmd_overlay(struct session *, int, char **, struct nslab_error *);
 int cmd_layer(struct session *, int, char **, struct nslab_error *);
 int cmd_diff(struct session *, int, char **, struct nslab_error *);
 int cmd_which(struct session *, int, char **, struct nslab_error *);
+/* cmd_compare.c: host next to container */
+int cmd_ps(struct session *, int, char **, struct nslab_error *);
+int cmd_mounts(struct session *, int, char **, struct nslab_error *);
+int cmd_links(struct session *, int, char **, struct nslab_error *);
+int cmd_ids(struct session *, int, char **, struct nslab_error *);
+int cmd_ns(struct session *, int, char **, struct nslab_error *);
+int cmd_compare(struct session *, int, char **, struct nslab_error *);
+int cmd_mem(struct session *, int, char **, struct nslab_error *);
 /* cmd_limits.c: cgroups */
 int cmd_limit(struct session *, int, char **, struct nslab_error *);
-int cmd_mem(struct session *, int, char **, struct nslab_error *);
 int cmd_cgroup(struct session *, int, char **, struct nslab_error *);
 
 #endif

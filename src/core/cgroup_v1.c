@@ -3,9 +3,9 @@
 #include <limits.h>
 #include <string.h>
 
+#include "nslab/probe.h"
 #include "nslab/util.h"
 #include "cgroup_internal.h"
-#include "doctor_internal.h"
 
 static const char *const v1_names[CG_COUNT] = {"memory", "pids", "cpu", "cpuacct"};
 
@@ -28,23 +28,32 @@ static bool path_under(const char *path, const char *root)
 }
 
 /* The superoptions of a v1 mount list its controllers: "rw,memory", "rw,cpu,cpuacct". */
-static void v1_visit(const struct mountinfo_entry *m, void *arg)
+static void v1_visit(struct v1_scan *s, const struct mount_info *m)
 {
-	struct v1_scan *s = arg;
-	if (strcmp(m->fstype, "cgroup") != 0 || !path_under(m->mountpoint, s->root))
+	if (strcmp(m->fstype, "cgroup") != 0 || !path_under(m->target, s->root))
 		return;
 	s->mounts++;
 	for (int c = 0; s->cs && c < CG_COUNT; c++) {
-		if (!s->cs->v1_mount[c][0] && cg_words_has(m->superopts, v1_names[c]))
-			snprintf(s->cs->v1_mount[c], sizeof(s->cs->v1_mount[c]), "%s", m->mountpoint);
+		if (!s->cs->v1_mount[c][0] && cg_words_has(m->super, v1_names[c]))
+			snprintf(s->cs->v1_mount[c], sizeof(s->cs->v1_mount[c]), "%s", m->target);
 	}
+}
+
+static void v1_scan_text(struct v1_scan *s, const char *mountinfo)
+{
+	struct mount_list l = {0};
+	if (!mountinfo)
+		return;
+	probe_mounts_parse(mountinfo, &l);
+	for (size_t i = 0; i < l.n; i++)
+		v1_visit(s, &l.v[i]);
+	mount_list_free(&l);
 }
 
 int cgroup_v1_mounts_under(const char *mountinfo, const char *root)
 {
 	struct v1_scan s = {.root = root};
-	if (mountinfo)
-		doctor_mountinfo_each(mountinfo, v1_visit, &s);
+	v1_scan_text(&s, mountinfo);
 	return s.mounts;
 }
 
@@ -68,8 +77,7 @@ int cgroup_v1_detect(struct cgroup_system *cs, const char *mountinfo, bool force
 
 	if (cg_fs_magic_is(cs->root, CGROUP2_SUPER_MAGIC))
 		return nslab_error_set(e, EINVAL, "", "%s is cgroup2, not a place for v1 hierarchies", cs->root);
-	if (mountinfo)
-		doctor_mountinfo_each(mountinfo, v1_visit, &s);
+	v1_scan_text(&s, mountinfo);
 	if (!s.mounts && !(forced && v1_fake_dirs(cs)))
 		return nslab_error_set(e, ENOENT, "", "no cgroup v1 hierarchies under %s", cs->root);
 	cs->version = CGROUP_V1;

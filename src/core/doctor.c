@@ -1,5 +1,6 @@
 /* doctor: the check runner, report helpers and printer, plus kernel, namespace, sysctl and mount checks. */
 #include "nslab/doctor.h"
+#include "nslab/probe.h"
 #include "nslab/util.h"
 #include "doctor_internal.h"
 
@@ -97,81 +98,24 @@ static int read_long(const char *path, long *out)
 
 /* ---- mountinfo ---------------------------------------------------------- */
 
-static int is_octal(char c)
+static bool mount_is_shared(const struct mount_info *m)
 {
-	return c >= '0' && c <= '7';
-}
-
-/* The kernel escapes space, tab, newline and backslash as \ooo. */
-static void mountinfo_unescape(char *s)
-{
-	char *w = s;
-	for (const char *p = s; *p;) {
-		if (p[0] == '\\' && is_octal(p[1]) && is_octal(p[2]) && is_octal(p[3])) {
-			*w++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 4;
-			continue;
-		}
-		*w++ = *p++;
-	}
-	*w = '\0';
-}
-
-/* Split one line in place: id parent maj:min root mountpoint options
- * optional... - fstype source superoptions. -1 when incomplete (a line cut
- * short has no separator or lacks the fields after it). */
-static int mountinfo_parse_line(char *line, struct mountinfo_entry *e)
-{
-	char *fields[6];
-	char *save = NULL;
-	char *tok = strtok_r(line, " ", &save);
-	size_t i;
-	memset(e, 0, sizeof(*e));
-	for (i = 0; i < 6 && tok; i++, tok = strtok_r(NULL, " ", &save))
-		fields[i] = tok;
-	if (i < 6)
-		return -1;
-	for (; tok && strcmp(tok, "-") != 0; tok = strtok_r(NULL, " ", &save))
-		e->shared |= strncmp(tok, "shared:", 7) == 0;
-	if (!tok)
-		return -1;
-	e->fstype = strtok_r(NULL, " ", &save);
-	const char *source = strtok_r(NULL, " ", &save);
-	e->superopts = strtok_r(NULL, " ", &save);
-	if (!e->fstype || !source || !e->superopts)
-		return -1;
-	mountinfo_unescape(fields[4]);
-	e->mountpoint = fields[4];
-	return 0;
-}
-
-void doctor_mountinfo_each(const char *text, mountinfo_fn fn, void *arg)
-{
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = strndup(p, len);
-		struct mountinfo_entry e;
-		if (line && mountinfo_parse_line(line, &e) == 0)
-			fn(&e, arg);
-		free(line);
-		p += len + (nl ? 1 : 0);
-	}
-}
-
-static void root_visit(const struct mountinfo_entry *e, void *arg)
-{
-	int *shared = arg;
-	if (strcmp(e->mountpoint, "/") == 0)
-		*shared = e->shared; /* keep going: a later mount on / hides this one */
+	return m->propagation == PROP_SHARED || m->propagation == PROP_SHARED_SLAVE;
 }
 
 int doctor_root_is_shared(const char *mountinfo)
 {
+	struct mount_list l = { 0 };
 	int shared = -1;
 	if (!mountinfo)
 		return -1;
-	doctor_mountinfo_each(mountinfo, root_visit, &shared);
+	probe_mounts_parse(mountinfo, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		/* keep going: a later mount on / hides this one */
+		if (strcmp(l.v[i].target, "/") == 0)
+			shared = mount_is_shared(&l.v[i]);
+	}
+	mount_list_free(&l);
 	return shared;
 }
 
@@ -221,7 +165,7 @@ static void check_privilege(struct doctor_report *r, const struct doctor_ctx *ct
 			 (unsigned)geteuid());
 }
 
-static const struct ns_kind {
+static const struct doctor_ns_kind {
 	const char *name;
 	const char *flag;
 	const char *since;
@@ -241,7 +185,7 @@ static const struct ns_kind {
 };
 
 static void check_namespace(struct doctor_report *r, const struct doctor_ctx *ctx,
-			    const struct ns_kind *k)
+			    const struct doctor_ns_kind *k)
 {
 	char name[64], path[64];
 	snprintf(name, sizeof(name), "%s namespace", k->name);

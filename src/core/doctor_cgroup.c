@@ -1,5 +1,6 @@
 /* doctor cgroup checks: the cgroup version, its controllers, delegation, and their parsers. */
 #include "nslab/doctor.h"
+#include "nslab/probe.h"
 #include "nslab/util.h"
 #include "doctor_internal.h"
 
@@ -119,22 +120,25 @@ static void v1_add_names(struct v1_visit *v, const char *names)
 	}
 }
 
-static void v1_visit_mount(const struct mountinfo_entry *e, void *arg)
+static void v1_visit_mount(struct v1_visit *v, const struct mount_info *m)
 {
-	struct v1_visit *v = arg;
-	if (strcmp(e->fstype, "cgroup") == 0 && path_under(e->mountpoint, v->root))
-		v1_add_names(v, e->superopts);
+	if (strcmp(m->fstype, "cgroup") == 0 && path_under(m->target, v->root))
+		v1_add_names(v, m->super);
 }
 
 int doctor_cgroup_v1_controllers(const char *mountinfo, const char *root, char *out, size_t size)
 {
 	struct v1_visit v = { .root = root, .out = out, .size = size };
+	struct mount_list l = { 0 };
 	if (!out || size == 0)
 		return 0;
 	out[0] = '\0';
 	if (!mountinfo || !root)
 		return 0;
-	doctor_mountinfo_each(mountinfo, v1_visit_mount, &v);
+	probe_mounts_parse(mountinfo, &l);
+	for (size_t i = 0; i < l.n; i++)
+		v1_visit_mount(&v, &l.v[i]);
+	mount_list_free(&l);
 	return v.count;
 }
 

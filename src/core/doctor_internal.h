@@ -27,18 +27,6 @@ const char *doctor_errno_name(int err);
 /* Read a whole file of unknown size (procfs reports 0); malloc'd, NULL on error. */
 char *doctor_read_all(const char *path);
 
-struct mountinfo_entry {
-	const char *mountpoint; /* with octal escapes decoded */
-	const char *fstype;
-	const char *superopts;
-	int shared; /* the optional fields hold shared:N */
-};
-
-typedef void (*mountinfo_fn)(const struct mountinfo_entry *e, void *arg);
-
-/* Call fn for each complete line of mountinfo text; incomplete lines are skipped. */
-void doctor_mountinfo_each(const char *text, mountinfo_fn fn, void *arg);
-
 /* The checks that live in their own files, in the order doctor_run calls them. */
 void doctor_check_userns_unshare(struct doctor_report *r, const struct doctor_ctx *ctx);
 void doctor_check_overlay_userns(struct doctor_report *r, const struct doctor_ctx *ctx);

@@ -1,0 +1,521 @@
+/* Links probe: rtnetlink link and address dumps (libmnl) inside a process's network namespace. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nslab/probe.h"
+#include "nslab/util.h"
+
+/* The kernel sizes each part of a dump to the reader's buffer, up to 32 KiB
+ * (libmnl's MNL_SOCKET_DUMP_SIZE); a smaller buffer would truncate. */
+#define LINKS_RECV_SIZE 32768
+/* A dump that a concurrent change interrupted (NLM_F_DUMP_INTR) is redone. */
+#define LINKS_DUMP_TRIES 5
+/* More links than this in a helper process's answer is a broken answer. */
+#define LINKS_REPLY_MAX 65536
+
+static void mnl_socket_closep(struct mnl_socket **s)
+{
+	if (*s)
+		mnl_socket_close(*s);
+}
+#define _cleanup_mnl_ __attribute__((cleanup(mnl_socket_closep)))
+
+/* ---- the list, kept sorted by ifindex ---- */
+
+void link_list_free(struct link_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static void link_list_reserve(struct link_list *l, size_t n)
+{
+	if (n <= l->cap)
+		return;
+	size_t cap = l->cap ? l->cap : 16;
+	while (cap < n)
+		cap *= 2;
+	l->v = xrealloc(l->v, cap * sizeof(*l->v));
+	l->cap = cap;
+}
+
+/* The first position whose index is >= index. */
+static size_t link_lower_bound(const struct link_list *l, int index)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->v[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct link_info *link_find(struct link_list *l, int index)
+{
+	size_t i = link_lower_bound(l, index);
+
+	return i < l->n && l->v[i].index == index ? &l->v[i] : NULL;
+}
+
+/* A blank entry for index in its sorted place (the same entry, blanked, when
+ * the index is already there). The kernel dumps in ifindex order on recent
+ * kernels, so this is an append in practice. */
+static struct link_info *link_insert(struct link_list *l, int index)
+{
+	size_t i = l->n && l->v[l->n - 1].index < index ? l->n : link_lower_bound(l, index);
+
+	if (i == l->n || l->v[i].index != index) {
+		link_list_reserve(l, l->n + 1);
+		memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof(*l->v));
+		l->n++;
+	}
+	struct link_info *k = &l->v[i];
+	memset(k, 0, sizeof(*k));
+	k->index = index;
+	k->peer_netnsid = -1;
+	return k;
+}
+
+/* ---- parsing one message ---- */
+
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned max;
+	const enum mnl_attr_data_type *types;
+};
+
+/* Keep the attributes the table names, and only those of a sound size. */
+static int attr_collect(const struct nlattr *a, void *data)
+{
+	const struct attr_table *t = data;
+	unsigned type = mnl_attr_get_type(a);
+
+	if (type > t->max || t->types[type] == MNL_TYPE_UNSPEC)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, t->types[type]) < 0)
+		return MNL_CB_OK;
+	t->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static const enum mnl_attr_data_type link_types[IFLA_MAX + 1] = {
+    [IFLA_IFNAME] = MNL_TYPE_STRING,    [IFLA_ADDRESS] = MNL_TYPE_BINARY,  [IFLA_MTU] = MNL_TYPE_U32,
+    [IFLA_LINK] = MNL_TYPE_U32,         [IFLA_MASTER] = MNL_TYPE_U32,      [IFLA_OPERSTATE] = MNL_TYPE_U8,
+    [IFLA_LINK_NETNSID] = MNL_TYPE_U32, [IFLA_LINKINFO] = MNL_TYPE_NESTED,
+};
+static const enum mnl_attr_data_type linkinfo_types[IFLA_INFO_MAX + 1] = {
+    [IFLA_INFO_KIND] = MNL_TYPE_STRING,
+};
+static const enum mnl_attr_data_type addr_types[IFA_MAX + 1] = {
+    [IFA_ADDRESS] = MNL_TYPE_BINARY,
+    [IFA_LOCAL] = MNL_TYPE_BINARY,
+};
+
+/* RFC 2863 operational states, as IF_OPER_* numbers them and ip(8) names them. */
+static const char *const operstate_names[] = {
+    [IF_OPER_UNKNOWN] = "UNKNOWN", [IF_OPER_NOTPRESENT] = "NOTPRESENT",
+    [IF_OPER_DOWN] = "DOWN",       [IF_OPER_LOWERLAYERDOWN] = "LOWERLAYERDOWN",
+    [IF_OPER_TESTING] = "TESTING", [IF_OPER_DORMANT] = "DORMANT",
+    [IF_OPER_UP] = "UP",
+};
+
+static const char *operstate_name(unsigned s)
+{
+	return s < ARRAY_SIZE(operstate_names) && operstate_names[s] ? operstate_names[s] : "UNKNOWN";
+}
+
+/* A string attribute need not end in NUL: copy at most its payload, cut to size. */
+static void attr_strcpy(const struct nlattr *a, char *buf, size_t size)
+{
+	const char *p = mnl_attr_get_payload(a);
+	size_t n = strnlen(p, mnl_attr_get_payload_len(a));
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
+/* "aa:bb:cc:dd:ee:ff"; a hardware address too long for buf (InfiniBand's 20
+ * bytes) ends in "..." rather than being cut mid-byte. */
+static void format_hwaddr(const struct nlattr *a, char *buf, size_t size)
+{
+	const unsigned char *p = mnl_attr_get_payload(a);
+	size_t n = mnl_attr_get_payload_len(a), len = 0;
+	bool cut = n * 3 > size;
+	size_t shown = cut ? (size - 4) / 3 : n;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < shown; i++)
+		str_appendf(buf, size, &len, "%s%02x", i ? ":" : "", p[i]);
+	if (cut)
+		str_appendf(buf, size, &len, "...");
+}
+
+static void parse_linkinfo(const struct nlattr *nest, char *kind, size_t size)
+{
+	const struct nlattr *tb[IFLA_INFO_MAX + 1] = {0};
+	struct attr_table t = {tb, IFLA_INFO_MAX, linkinfo_types};
+
+	if (mnl_attr_parse_nested(nest, attr_collect, &t) < 0 || !tb[IFLA_INFO_KIND])
+		return;
+	attr_strcpy(tb[IFLA_INFO_KIND], kind, size);
+}
+
+static void fill_link(struct link_info *k, const struct nlattr *const *tb)
+{
+	if (tb[IFLA_IFNAME])
+		attr_strcpy(tb[IFLA_IFNAME], k->name, sizeof(k->name));
+	if (tb[IFLA_LINKINFO])
+		parse_linkinfo(tb[IFLA_LINKINFO], k->kind, sizeof(k->kind));
+	snprintf(k->state, sizeof(k->state), "%s",
+	         operstate_name(tb[IFLA_OPERSTATE] ? mnl_attr_get_u8(tb[IFLA_OPERSTATE]) : IF_OPER_UNKNOWN));
+	if (tb[IFLA_ADDRESS])
+		format_hwaddr(tb[IFLA_ADDRESS], k->mac, sizeof(k->mac));
+	if (tb[IFLA_MTU])
+		k->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_LINK] && (int)mnl_attr_get_u32(tb[IFLA_LINK]) != k->index)
+		k->peer_index = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_LINK_NETNSID])
+		k->peer_netnsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+	if (tb[IFLA_MASTER])
+		k->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
+}
+
+/* The caller vouches that nlmsg_len bytes are readable (mnl_cb_run checks it). */
+int probe_links_parse_link(const void *msg, struct link_list *l)
+{
+	const struct nlmsghdr *nlh = msg;
+	const struct nlattr *tb[IFLA_MAX + 1] = {0};
+	struct attr_table t = {tb, IFLA_MAX, link_types};
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifinfomsg))
+		return -EINVAL;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	if (ifi->ifi_index <= 0)
+		return -EINVAL;
+	if (mnl_attr_parse(nlh, sizeof(*ifi), attr_collect, &t) < 0)
+		return -EINVAL;
+	struct link_info *k = link_insert(l, ifi->ifi_index);
+	k->up = ifi->ifi_flags & IFF_UP;
+	fill_link(k, tb);
+	return 0;
+}
+
+/* IFA_LOCAL is the address itself; IFA_ADDRESS is the peer on a
+ * point-to-point link and the address itself otherwise (as ip(8) reads them). */
+static const void *addr_bytes(const struct nlattr *const *tb, size_t want)
+{
+	if (tb[IFA_LOCAL] && mnl_attr_get_payload_len(tb[IFA_LOCAL]) == want)
+		return mnl_attr_get_payload(tb[IFA_LOCAL]);
+	if (tb[IFA_ADDRESS] && mnl_attr_get_payload_len(tb[IFA_ADDRESS]) == want)
+		return mnl_attr_get_payload(tb[IFA_ADDRESS]);
+	return NULL;
+}
+
+/* Attach the address to its link: -ENOENT when the link is not in l (it
+ * appeared between the two dumps), -ENOSPC past LINK_MAX_ADDRS. */
+int probe_links_parse_addr(const void *msg, struct link_list *l)
+{
+	const struct nlmsghdr *nlh = msg;
+	const struct nlattr *tb[IFA_MAX + 1] = {0};
+	struct attr_table t = {tb, IFA_MAX, addr_types};
+	char ip[INET6_ADDRSTRLEN];
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifaddrmsg))
+		return -EINVAL;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (mnl_attr_parse(nlh, sizeof(*ifa), attr_collect, &t) < 0)
+		return -EINVAL;
+	const void *bytes = addr_bytes(tb, ifa->ifa_family == AF_INET ? 4 : 16);
+	if (!bytes || !inet_ntop(ifa->ifa_family, bytes, ip, sizeof(ip)))
+		return -EINVAL;
+	struct link_info *k = link_find(l, (int)ifa->ifa_index);
+	if (!k)
+		return -ENOENT;
+	if (k->n_addrs >= LINK_MAX_ADDRS)
+		return -ENOSPC;
+	struct link_addr *a = &k->addrs[k->n_addrs++];
+	a->family = ifa->ifa_family;
+	snprintf(a->text, sizeof(a->text), "%s/%u", ip, ifa->ifa_prefixlen);
+	return 0;
+}
+
+/* ---- dumping, in whatever network namespace the calling thread is in ---- */
+
+/* A message that does not parse, or an address of a link that came after
+ * the link dump, is left out; the rest of the dump still counts. */
+static int dump_cb_link(const struct nlmsghdr *nlh, void *data)
+{
+	probe_links_parse_link(nlh, data);
+	return MNL_CB_OK;
+}
+
+static int dump_cb_addr(const struct nlmsghdr *nlh, void *data)
+{
+	probe_links_parse_addr(nlh, data);
+	return MNL_CB_OK;
+}
+
+/* One request, answers until NLMSG_DONE; 0 or -errno (-EINTR: interrupted). */
+static int dump_one(struct mnl_socket *nl, uint16_t type, size_t hdrlen, mnl_cb_t cb, struct link_list *l)
+{
+	char buf[LINKS_RECV_SIZE] __attribute__((aligned(8)));
+	unsigned portid = mnl_socket_get_portid(nl);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = type;
+	mnl_nlmsg_put_extra_header(nlh, hdrlen); /* zeroed: family AF_UNSPEC */
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPROTO;
+		errno = 0;
+		int r = mnl_cb_run(buf, (size_t)n, type, portid, cb, l);
+		if (r == MNL_CB_STOP)
+			return 0;
+		if (r < 0)
+			return errno ? -errno : -EPROTO;
+	}
+}
+
+static int links_dump_once(struct link_list *l, struct nslab_error *e)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+
+	if (!nl)
+		return nslab_error_set(e, errno, "socket", "cannot open a NETLINK_ROUTE socket: %s", strerror(errno));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return nslab_error_set(e, errno, "bind", "cannot bind a NETLINK_ROUTE socket: %s", strerror(errno));
+	int r = dump_one(nl, RTM_GETLINK, sizeof(struct ifinfomsg), dump_cb_link, l);
+	if (r < 0)
+		return nslab_error_set(e, -r, "recvmsg", "RTM_GETLINK dump: %s", strerror(-r));
+	r = dump_one(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), dump_cb_addr, l);
+	if (r < 0)
+		return nslab_error_set(e, -r, "recvmsg", "RTM_GETADDR dump: %s", strerror(-r));
+	return 0;
+}
+
+static int links_dump(struct link_list *l, struct nslab_error *e)
+{
+	int r = -EINTR;
+
+	for (int i = 0; i < LINKS_DUMP_TRIES && r == -EINTR; i++) {
+		l->n = 0;
+		r = links_dump_once(l, e);
+	}
+	return r;
+}
+
+/* ---- another namespace: a helper thread, or (rootless) a helper process ---- */
+
+static int gone(pid_t pid, struct nslab_error *e)
+{
+	return nslab_error_set(e, ESRCH, "", "process %d is gone (it has exited, or there never was one)", (int)pid);
+}
+
+static int open_netns(pid_t pid, struct nslab_error *e)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT || errno == ESRCH)
+		return gone(pid, e);
+	if (errno == EACCES || errno == EPERM)
+		return nslab_error_set(e, errno, "open", "cannot open %s: %s (another user's process: run as root)",
+		                       path, strerror(errno));
+	return nslab_error_set(e, errno, "open", "%s: %s", path, strerror(errno));
+}
+
+static bool same_ns(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static int setns_failed(struct nslab_error *e, int err)
+{
+	const char *why = err == EPERM ? " (needs CAP_SYS_ADMIN over that namespace: run as root, or as the "
+	                                 "user who owns its user namespace)"
+	                               : "";
+	return nslab_error_set(e, err, "setns", "cannot enter its network namespace: setns(CLONE_NEWNET): %s%s",
+	                       strerror(err), why);
+}
+
+struct links_job {
+	int nsfd;
+	struct link_list *l;
+	struct nslab_error *e;
+	int rc;
+};
+
+/* setns(CLONE_NEWNET) moves only this thread, and the socket it opens
+ * belongs to the namespace it was opened in; nslab's other threads stay put. */
+static void *links_thread(void *arg)
+{
+	struct links_job *j = arg;
+
+	if (setns(j->nsfd, CLONE_NEWNET) < 0) {
+		j->rc = setns_failed(j->e, errno);
+		return NULL;
+	}
+	j->rc = links_dump(j->l, j->e);
+	return NULL;
+}
+
+static int links_via_thread(int nsfd, struct link_list *l, struct nslab_error *e)
+{
+	struct links_job j = {.nsfd = nsfd, .l = l, .e = e};
+	sigset_t all, old;
+	pthread_t t;
+
+	/* The helper takes no signals: they stay with the threads that handle them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int r = pthread_create(&t, NULL, links_thread, &j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r)
+		return nslab_error_set(e, r, "pthread_create", "cannot start a helper thread: %s", strerror(r));
+	pthread_join(t, NULL);
+	return j.rc;
+}
+
+struct links_reply {
+	int rc;
+	struct nslab_error e;
+	size_t n;
+};
+
+/* In the forked helper: join the owning user namespace (a process may, a
+ * thread of a threaded process may not), then the network namespace. */
+static void links_child(int userfd, int nsfd, struct link_list *l, int out)
+{
+	struct links_reply rep = {0};
+
+	if (setns(userfd, CLONE_NEWUSER) < 0)
+		rep.rc = nslab_error_set(&rep.e, errno, "setns", "setns(CLONE_NEWUSER): %s", strerror(errno));
+	else if (setns(nsfd, CLONE_NEWNET) < 0)
+		rep.rc = setns_failed(&rep.e, errno);
+	else
+		rep.rc = links_dump(l, &rep.e);
+	rep.n = rep.rc < 0 ? 0 : l->n;
+	bool ok =
+	    write_all(out, &rep, sizeof(rep)) == 0 && (rep.n == 0 || write_all(out, l->v, rep.n * sizeof(*l->v)) == 0);
+	_exit(ok ? 0 : 1);
+}
+
+static int links_read_reply(int fd, struct link_list *l, struct nslab_error *e)
+{
+	struct links_reply rep;
+
+	if (read_full(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+		return nslab_error_set(e, EPROTO, "", "the helper process ended without an answer");
+	if (rep.rc < 0) {
+		*e = rep.e;
+		e->call[sizeof(e->call) - 1] = e->msg[sizeof(e->msg) - 1] = '\0';
+		return rep.rc;
+	}
+	if (rep.n > LINKS_REPLY_MAX)
+		return nslab_error_set(e, EPROTO, "", "the helper process answered %zu links", rep.n);
+	link_list_reserve(l, rep.n);
+	if (rep.n && read_full(fd, l->v, rep.n * sizeof(*l->v)) != (ssize_t)(rep.n * sizeof(*l->v)))
+		return nslab_error_set(e, EPROTO, "", "the helper process's answer was cut short");
+	l->n = rep.n;
+	return 0;
+}
+
+static int links_via_child(int userfd, int nsfd, struct link_list *l, struct nslab_error *e)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return nslab_error_set(e, errno, "pipe2", "pipe2: %s", strerror(errno));
+	pid_t c = fork();
+	if (c < 0) {
+		int err = errno;
+		close(p[0]);
+		close(p[1]);
+		return nslab_error_set(e, err, "fork", "cannot fork a helper process: %s", strerror(err));
+	}
+	if (c == 0) {
+		close(p[0]);
+		links_child(userfd, nsfd, l, p[1]);
+	}
+	close(p[1]);
+	int r = links_read_reply(p[0], l, e);
+	close(p[0]);
+	while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+/* Rootless, setns(CLONE_NEWNET) also needs CAP_SYS_ADMIN in our own user
+ * namespace; a child that first joins the user namespace owning the target
+ * (one nslab created, say) has it there. e keeps the thread's EPERM unless
+ * that works. */
+static int links_rootless(int nsfd, struct link_list *l, struct nslab_error *e)
+{
+	_cleanup_close_ int userfd = ioctl(nsfd, NS_GET_USERNS);
+	struct nslab_error ce = {0};
+
+	if (userfd < 0 || same_ns(userfd, "/proc/thread-self/ns/user"))
+		return -EPERM;
+	l->n = 0;
+	int r = links_via_child(userfd, nsfd, l, &ce);
+	if (r < 0 && ce.err != EPERM)
+		*e = ce;
+	return r < 0 ? (e->err > 0 ? -e->err : -1) : 0;
+}
+
+int probe_links_read(pid_t pid, struct link_list *l, struct nslab_error *e)
+{
+	l->n = 0;
+	if (pid < 0)
+		return nslab_error_set(e, EINVAL, "", "%d is not a process id", (int)pid);
+	if (pid == 0)
+		return links_dump(l, e);
+	_cleanup_close_ int nsfd = open_netns(pid, e);
+	if (nsfd < 0)
+		return nsfd;
+	if (same_ns(nsfd, "/proc/thread-self/ns/net"))
+		return links_dump(l, e);
+	int r = links_via_thread(nsfd, l, e);
+	if (r == -EPERM && !strcmp(e->call, "setns"))
+		r = links_rootless(nsfd, l, e);
+	if (r < 0)
+		return nslab_error_prefix(e, "links of process %d", (int)pid);
+	return 0;
+}

@@ -1,0 +1,22 @@
+/* The live panels (`watch`): full-screen ncurses, host next to container.
+ * The only place that includes curses. */
+#ifndef NSLAB_TUI_H
+#define NSLAB_TUI_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "nslab/container.h"
+#include "nslab/error.h"
+
+struct tui_opts {
+	pid_t pid;			/* the target: a container's init or any process */
+	const struct container *ct;	/* nslab's own container when pid is its init, else NULL
+					 * (gives the id, flags and cgroup figures) */
+	int delay_tenths;		/* refresh period, tenths of a second (like top -d / htop -d) */
+};
+
+/* Run until the person presses q (or the terminal goes away). Restores the
+ * terminal exactly. Fails without a terminal. */
+int tui_watch(const struct tui_opts *o, struct nslab_error *e);
+
+#endif
