@@ -318,10 +318,10 @@ static int links_dump_once(struct link_list *l, struct nslab_error *e)
 		return nslab_error_set(e, errno, "bind", "cannot bind a NETLINK_ROUTE socket: %s", strerror(errno));
 	int r = dump_one(nl, RTM_GETLINK, sizeof(struct ifinfomsg), dump_cb_link, l);
 	if (r < 0)
-		return nslab_error_set(e, -r, "recvmsg", "RTM_GETLINK dump: %s", strerror(-r));
+		return nslab_error_set(e, -r, "rtnetlink", "RTM_GETLINK dump: %s", strerror(-r));
 	r = dump_one(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), dump_cb_addr, l);
 	if (r < 0)
-		return nslab_error_set(e, -r, "recvmsg", "RTM_GETADDR dump: %s", strerror(-r));
+		return nslab_error_set(e, -r, "rtnetlink", "RTM_GETADDR dump: %s", strerror(-r));
 	return 0;
 }
 
@@ -463,7 +463,14 @@ static int links_via_child(int userfd, int nsfd, struct link_list *l, struct nsl
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nslab_error_set(e, errno, "pipe2", "pipe2: %s", strerror(errno));
+	/* The child keeps every signal blocked: nslab's handlers (the signal
+	 * guard kills containers) must not run in it. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pid_t c = fork();
+	if (c != 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (c < 0) {
 		int err = errno;
 		close(p[0]);
@@ -506,13 +513,11 @@ int probe_links_read(pid_t pid, struct link_list *l, struct nslab_error *e)
 	if (pid < 0)
 		return nslab_error_set(e, EINVAL, "", "%d is not a process id", (int)pid);
 	if (pid == 0)
-		return links_dump(l, e);
+		return links_dump(l, e) < 0 ? nslab_error_prefix(e, "links") : 0;
 	_cleanup_close_ int nsfd = open_netns(pid, e);
 	if (nsfd < 0)
 		return nsfd;
-	if (same_ns(nsfd, "/proc/thread-self/ns/net"))
-		return links_dump(l, e);
-	int r = links_via_thread(nsfd, l, e);
+	int r = same_ns(nsfd, "/proc/thread-self/ns/net") ? links_dump(l, e) : links_via_thread(nsfd, l, e);
 	if (r == -EPERM && !strcmp(e->call, "setns"))
 		r = links_rootless(nsfd, l, e);
 	if (r < 0)
