@@ -18,7 +18,7 @@ struct span {
  * and escapes spaces inside them, so two spaces mean an empty field (an
  * empty mount source does that). */
 struct cursor {
-	const char *p, *end;	/* p NULL: no fields left */
+	const char *p, *end; /* p NULL: no fields left */
 };
 
 static bool next_field(struct cursor *c, struct span *f)
@@ -75,8 +75,7 @@ static bool parse_devno(const struct span *f, unsigned *major, unsigned *minor)
 	if (!colon)
 		return false;
 	size_t left = (size_t)(colon - f->s);
-	return span_uint(f->s, left, UINT_MAX, major) &&
-	       span_uint(colon + 1, f->n - left - 1, UINT_MAX, minor);
+	return span_uint(f->s, left, UINT_MAX, major) && span_uint(colon + 1, f->n - left - 1, UINT_MAX, minor);
 }
 
 static bool is_octal(char c)
@@ -91,8 +90,7 @@ static void span_copy(char *dst, size_t size, const struct span *f, bool unescap
 	size_t w = 0;
 	for (size_t i = 0; i < f->n && w + 1 < size;) {
 		const char *p = f->s + i;
-		if (unescape && p[0] == '\\' && i + 3 < f->n && is_octal(p[1]) && is_octal(p[2]) &&
-		    is_octal(p[3])) {
+		if (unescape && p[0] == '\\' && i + 3 < f->n && is_octal(p[1]) && is_octal(p[2]) && is_octal(p[3])) {
 			dst[w++] = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
 			i += 4;
 			continue;
@@ -112,13 +110,13 @@ struct optional {
 static void parse_optional(const struct span *f, struct mount_info *m, struct optional *o)
 {
 	if (span_has_prefix(f, "shared:")) {
-		struct span num = { f->s + 7, f->n - 7 };
+		struct span num = {f->s + 7, f->n - 7};
 		o->shared = true;
 		(void)span_int(&num, &m->peer);
 		return;
 	}
 	if (span_has_prefix(f, "master:")) {
-		struct span num = { f->s + 7, f->n - 7 };
+		struct span num = {f->s + 7, f->n - 7};
 		o->slave = true;
 		(void)span_int(&num, &m->master);
 		return;
@@ -146,8 +144,7 @@ static bool parse_head(struct cursor *c, struct mount_info *m)
 		if (!next_field(c, &f[i]))
 			return false;
 	}
-	if (!span_int(&f[0], &m->id) || !span_int(&f[1], &m->parent) ||
-	    !parse_devno(&f[2], &m->major, &m->minor))
+	if (!span_int(&f[0], &m->id) || !span_int(&f[1], &m->parent) || !parse_devno(&f[2], &m->major, &m->minor))
 		return false;
 	if (f[3].n == 0 || f[4].n == 0)
 		return false;
@@ -162,7 +159,7 @@ static bool parse_head(struct cursor *c, struct mount_info *m)
 static bool parse_tail(struct cursor *c, struct mount_info *m)
 {
 	struct span f, fstype, source, super;
-	struct optional o = { 0 };
+	struct optional o = {0};
 	for (;;) {
 		if (!next_field(c, &f))
 			return false;
@@ -192,7 +189,7 @@ static struct mount_info *list_next_slot(struct mount_list *l)
 
 static void parse_line(const char *line, size_t len, struct mount_list *l)
 {
-	struct cursor c = { line, line + len };
+	struct cursor c = {line, line + len};
 	struct mount_info *m = list_next_slot(l);
 	memset(m, 0, sizeof(*m));
 	if (parse_head(&c, m) && parse_tail(&c, m))
@@ -274,11 +271,8 @@ void mount_list_free(struct mount_list *l)
 const char *mount_propagation_name(int p)
 {
 	static const char *const names[] = {
-		[PROP_PRIVATE] = "private",
-		[PROP_SHARED] = "shared",
-		[PROP_SLAVE] = "slave",
-		[PROP_SHARED_SLAVE] = "shared,slave",
-		[PROP_UNBINDABLE] = "unbindable",
+	    [PROP_PRIVATE] = "private",           [PROP_SHARED] = "shared",         [PROP_SLAVE] = "slave",
+	    [PROP_SHARED_SLAVE] = "shared,slave", [PROP_UNBINDABLE] = "unbindable",
 	};
 	if (p < 0 || (size_t)p >= ARRAY_SIZE(names))
 		return "unknown";

@@ -13,8 +13,8 @@
 #include "nslab/probe.h"
 #include "nslab/util.h"
 
-#define PF_KTHREAD 0x00200000UL /* the flags field of stat: a kernel thread */
-#define PIDNS_MAX_DEPTH 33	/* 32 nested PID namespaces plus the initial one */
+#define PF_KTHREAD      0x00200000UL /* the flags field of stat: a kernel thread */
+#define PIDNS_MAX_DEPTH 33           /* 32 nested PID namespaces plus the initial one */
 
 /* ==== parsers ============================================================ */
 
@@ -218,13 +218,13 @@ struct ns_verdict {
 };
 
 struct proc_priv {
-	uint32_t *slots;	/* open addressing by pid: index + 1 into t->v, 0 empty */
-	size_t nslots;		/* a power of two, twice t->cap */
+	uint32_t *slots; /* open addressing by pid: index + 1 into t->v, 0 empty */
+	size_t nslots;   /* a power of two, twice t->cap */
 	struct ns_verdict *ns;
 	size_t n_ns, cap_ns;
-	int target_level;	/* the target's namespace in NSpid lines (0 outermost); -1 unknown */
+	int target_level; /* the target's namespace in NSpid lines (0 outermost); -1 unknown */
 	long page_kb;
-	char buf[16384];	/* stat, status and uid_map are read here */
+	char buf[16384]; /* stat, status and uid_map are read here */
 };
 
 static struct proc_priv *priv_of(const struct proc_table *t)
@@ -310,7 +310,7 @@ static void verdict_add(struct proc_priv *pv, unsigned long long ino, bool in)
 		pv->cap_ns = pv->cap_ns ? pv->cap_ns * 2 : 16;
 		pv->ns = xrealloc(pv->ns, pv->cap_ns * sizeof(*pv->ns));
 	}
-	pv->ns[pv->n_ns++] = (struct ns_verdict){ ino, in };
+	pv->ns[pv->n_ns++] = (struct ns_verdict){ino, in};
 }
 
 /* Walk up from the namespace of the process at dfd with NS_GET_PARENT until
@@ -433,7 +433,7 @@ static int proc_read_whole(struct proc_table *t, int procfd, pid_t pid, struct p
 	char name[16];
 	struct stat_fields sf;
 	struct proc_status st;
-	struct proc_info p = { .pid = pid };
+	struct proc_info p = {.pid = pid};
 
 	snprintf(name, sizeof(name), "%d", (int)pid);
 	_cleanup_close_ int dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -482,14 +482,13 @@ static int proc_reread(struct proc_table *t, int procfd, struct proc_info *p)
 static bool target_read_uidmap(struct proc_table *t, int dfd)
 {
 	struct proc_priv *pv = priv_of(t);
-	struct idmap m = { .n = 0 };
+	struct idmap m = {.n = 0};
 	struct nslab_error ignored;
 	if (read_file_at(dfd, "uid_map", pv->buf, sizeof(pv->buf)) < 0)
 		return false;
 	if (idmap_parse_text(pv->buf, &m, &ignored) < 0)
 		return false;
-	if (m.n == t->target_uidmap.n &&
-	    memcmp(m.lines, t->target_uidmap.lines, m.n * sizeof(m.lines[0])) == 0)
+	if (m.n == t->target_uidmap.n && memcmp(m.lines, t->target_uidmap.lines, m.n * sizeof(m.lines[0])) == 0)
 		return false;
 	t->target_uidmap = m;
 	return true;
@@ -628,6 +627,9 @@ int proc_table_refresh(struct proc_table *t, enum proc_refresh mode, struct nsla
 			scan_one(t, dirfd(d), pid, mode);
 	}
 	drop_vanished(t);
+	/* Room to spare, so a few processes coming and going never reallocate. */
+	if (t->n > t->cap / 4 * 3)
+		table_grow(t);
 	for (size_t i = 0; i < t->n; i++) {
 		if (remap)
 			t->v[i].uid_inside = uid_inside(t, t->v[i].uid);
