@@ -5,6 +5,7 @@
 
 #include "nslab/util.h"
 #include "commands.h"
+#include "tui/tui.h"
 #include "view.h"
 
 struct view_args {
@@ -129,4 +130,35 @@ int cmd_mem(struct session *s, int argc, char **argv, struct nslab_error *e)
 	if (oom[0])
 		fprintf(s->out, "  %s\n", oom);
 	return 0;
+}
+
+/* watch: the same views live, full-screen (src/tui), until q. */
+int cmd_watch(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	struct tui_opts o = {.delay_tenths = 10};
+	unsigned long n;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pid") && i + 1 < argc) {
+			if (parse_ulong(argv[++i], 4194304, &n) < 0 || n == 0)
+				return nslab_error_set(e, EINVAL, "", "--pid takes a process id, not '%s'", argv[i]);
+			o.pid = (pid_t)n;
+		} else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			if (parse_ulong(argv[++i], 600, &n) < 0 || n == 0)
+				return nslab_error_set(e, EINVAL, "", "-d takes tenths of a second, 1 to 600, not '%s'",
+						       argv[i]);
+			o.delay_tenths = (int)n;
+		} else {
+			return nslab_error_set(e, EINVAL, "", "watch takes -d TENTHS and --pid PID, not '%s'", argv[i]);
+		}
+	}
+	session_poll(s);
+	bool live = s->ct.state == CONTAINER_RUNNING || s->ct.state == CONTAINER_STOPPED;
+	if (!o.pid && !live)
+		return nslab_error_set(e, ESRCH, "", "no running container: start one, or name any process with --pid PID");
+	if (!o.pid)
+		o.pid = s->ct.pid;
+	if (live && o.pid == s->ct.pid)
+		o.ct = &s->ct;
+	return tui_watch(&o, e);
 }

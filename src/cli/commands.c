@@ -18,6 +18,7 @@ static const char *const layer_words[] = {"add", "list", "clear", NULL};
 static const char *const limit_words[] = {"memory", "pids", "cpu", "none", NULL};
 static const char *const cgroup_words[] = {"info", NULL};
 static const char *const view_words[] = {"--json", "--pid", NULL};
+static const char *const watch_words[] = {"-d", "--pid", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -70,6 +71,7 @@ const struct command commands[] = {
 	{"compare", "[--json] [--pid PID]", "all of ps, mounts, links, mem, ids and ns at once",
 	 "--pid works on any process on the machine: one started by unshare(1), runc, docker or podman.", 0, 3,
 	 COMPLETE_WORDS, view_words, cmd_compare},
+	{"watch", "[-d TENTHS] [--pid PID]", "live panels: PIDs, mounts, links, memory, host next to container", NULL, 0, 4, COMPLETE_WORDS, watch_words, cmd_watch},
 	{"cgroup", "info", "cgroup version, controllers, and each knob's name in v1 and v2", NULL, 1, 1, COMPLETE_WORDS,
 	 cgroup_words, cmd_cgroup},
 	{"enter", "pivot_root|chroot", "how the child enters the rootfs (pivot_root needs the mount flag)", NULL, 1, 1,

@@ -81,6 +81,7 @@ int cmd_links(struct session *, int, char **, struct nslab_error *);
 int cmd_ids(struct session *, int, char **, struct nslab_error *);
 int cmd_ns(struct session *, int, char **, struct nslab_error *);
 int cmd_compare(struct session *, int, char **, struct nslab_error *);
+int cmd_watch(struct session *, int, char **, struct nslab_error *);
 int cmd_mem(struct session *, int, char **, struct nslab_error *);
 /* cmd_limits.c: cgroups */
 int cmd_limit(struct session *, int, char **, struct nslab_error *);

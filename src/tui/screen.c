@@ -1,0 +1,406 @@
+/* The screen: curses set-up and teardown, colours, the loop (ppoll, refresh as timeout), keys. */
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nslab/util.h"
+#include "panel.h"
+#include "tui.h"
+
+#define DELAY_MIN    1
+#define DELAY_MAX    600
+#define NS_PER_TENTH 100000000ULL
+
+/* ---- colours, or attributes on a monochrome terminal and under NO_COLOR */
+
+struct role_style {
+	short fg, bg; /* -1: the terminal's default */
+	int attr;     /* with colour */
+	int mono;     /* without */
+};
+
+static const struct role_style styles[ROLE_COUNT] = {
+    [ROLE_NORMAL] = {-1, -1, 0, 0},
+    [ROLE_TITLE] = {COLOR_CYAN, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+    [ROLE_TITLE_FOCUS] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD},
+    [ROLE_LABEL] = {-1, -1, A_BOLD, A_BOLD},
+    [ROLE_ONESIDE] = {COLOR_YELLOW, -1, 0, A_BOLD},
+    [ROLE_DIFFER] = {COLOR_MAGENTA, -1, A_BOLD, A_UNDERLINE},
+    [ROLE_NEW] = {COLOR_GREEN, -1, A_BOLD, A_REVERSE},
+    [ROLE_GONE] = {COLOR_RED, -1, A_BOLD, A_REVERSE | A_UNDERLINE},
+    [ROLE_OWN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+    [ROLE_BAR] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+    [ROLE_BAR_HIGH] = {COLOR_RED, -1, A_BOLD, A_REVERSE},
+    [ROLE_WARN] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
+    [ROLE_STATUS] = {COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE},
+};
+
+int tui_attr(const struct tui *t, enum tui_role role)
+{
+	return t->attrs[role];
+}
+
+/* https://no-color.org: set and not empty means no colour at all. */
+static bool colour_wanted(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return !(no && *no) && has_colors();
+}
+
+static void attrs_init(struct tui *t)
+{
+	bool colour = colour_wanted() && start_color() == OK;
+	bool dflt = colour && use_default_colors() == OK;
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const struct role_style *s = &styles[r];
+		if (!colour || (s->fg < 0 && s->bg < 0) || r >= COLOR_PAIRS) {
+			t->attrs[r] = colour ? s->attr : s->mono;
+			continue;
+		}
+		short fg = s->fg < 0 && !dflt ? COLOR_WHITE : s->fg, bg = s->bg < 0 && !dflt ? COLOR_BLACK : s->bg;
+		init_pair((short)r, fg, bg);
+		t->attrs[r] = (int)COLOR_PAIR(r) | s->attr;
+	}
+}
+
+/* ---- the terminal */
+
+/* ncurses installs handlers for these when they are at their default (SIGWINCH only
+ * once a process, so a second watch would miss resizes): the REPL gets its own back,
+ * and SIGWINCH is ours while the screen is up. */
+static const int curses_signals[] = {SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
+
+static volatile sig_atomic_t got_winch;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	got_winch = 1;
+}
+
+/* The new size into curses, which then has a KEY_RESIZE for screen_key like any key. */
+static void take_resize(void)
+{
+	struct winsize ws;
+
+	got_winch = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || !ws.ws_row || !ws.ws_col)
+		return;
+	if (ws.ws_row != LINES || ws.ws_col != COLS)
+		resizeterm(ws.ws_row, ws.ws_col);
+	ungetch(KEY_RESIZE);
+}
+
+struct term {
+	SCREEN *sp;
+	struct sigaction old[ARRAY_SIZE(curses_signals)];
+	char *old_ctype; /* LC_CTYPE to put back */
+};
+
+static int term_open(struct term *s, struct nslab_error *e)
+{
+	const char *name = getenv("TERM");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return nslab_error_set(e, ENOTTY, "",
+		                       "watch needs a terminal on standard input and output "
+		                       "(ps, mounts, links, mem and compare print the same as text)");
+	if (!name || !*name)
+		return nslab_error_set(e, ENOTTY, "", "watch needs TERM to name the terminal type");
+	fflush(stdout);
+	for (size_t i = 0; i < ARRAY_SIZE(curses_signals); i++)
+		sigaction(curses_signals[i], NULL, &s->old[i]);
+	/* Line drawing as the terminal's locale has it (the REPL's readline already set it; nslab CMD has not). */
+	s->old_ctype = xstrdup(setlocale(LC_CTYPE, NULL));
+	setlocale(LC_CTYPE, "");
+	/* The size from the terminal, not from LINES/COLUMNS (readline exports them, then they go stale). */
+	use_env(FALSE);
+	use_tioctl(TRUE);
+	s->sp = newterm(NULL, stdout, stdin);
+	if (!s->sp) {
+		setlocale(LC_CTYPE, s->old_ctype);
+		free(s->old_ctype);
+		return nslab_error_set(e, ENOTTY, "", "watch cannot drive a terminal of type '%s'", name);
+	}
+	set_term(s->sp);
+	struct sigaction sa = {.sa_handler = on_winch}; /* no SA_RESTART: ppoll returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	got_winch = 0;
+	raw(); /* ^C and ^Z are keys here: q and ^C leave, nothing is suspended half-drawn */
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	leaveok(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(50);
+	return 0;
+}
+
+static void term_close(struct term *s)
+{
+	endwin();
+	delscreen(s->sp);
+	for (size_t i = 0; i < ARRAY_SIZE(curses_signals); i++)
+		sigaction(curses_signals[i], &s->old[i], NULL);
+	setlocale(LC_CTYPE, s->old_ctype);
+	free(s->old_ctype);
+	fflush(stdout);
+}
+
+/* ---- keys */
+
+static int focus_move(struct tui *t, int by)
+{
+	t->panels[t->focus].focus = false;
+	t->panels[t->focus].dirty = true;
+	t->focus = (t->focus + by + PART_COUNT) % PART_COUNT;
+	t->panels[t->focus].focus = true;
+	return TUI_HANDLED | (t->zoom ? TUI_RELAYOUT : TUI_REDRAW);
+}
+
+/* Steps as top and htop take -d: tenths of a second. */
+static const int rates[] = {1, 2, 5, 10, 20, 50, 100, 300, 600};
+
+static int rate_step(struct tui *t, bool faster)
+{
+	int d = t->delay_tenths;
+
+	if (faster) {
+		for (size_t i = ARRAY_SIZE(rates); i-- > 0;)
+			if (rates[i] < d) {
+				d = rates[i];
+				break;
+			}
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(rates); i++)
+			if (rates[i] > d) {
+				d = rates[i];
+				break;
+			}
+	}
+	t->delay_tenths = d;
+	t->header_dirty = true;
+	return TUI_HANDLED;
+}
+
+static int toggle(struct tui *t, bool *what, int flags)
+{
+	*what = !*what;
+	t->header_dirty = true;
+	return TUI_HANDLED | flags;
+}
+
+/* Resuming probes at once rather than after a whole period. */
+static int pause_key(struct tui *t)
+{
+	bool resuming = t->paused;
+
+	return toggle(t, &t->paused, resuming ? TUI_RESCAN : 0);
+}
+
+static int screen_key(struct tui *t, int ch)
+{
+	if (ch == KEY_RESIZE)
+		return TUI_HANDLED | TUI_RELAYOUT;
+	if (t->help) {
+		t->help = false;
+		return TUI_HANDLED | TUI_REDRAW_ALL;
+	}
+	switch (ch) {
+	case 'q':
+	case 'Q':
+	case 3: /* ^C */ return TUI_HANDLED | TUI_QUIT;
+	case '\t':
+	case KEY_RIGHT: return focus_move(t, 1);
+	case KEY_BTAB:
+	case KEY_LEFT: return focus_move(t, -1);
+	case 'z':
+	case 'Z': return toggle(t, &t->zoom, TUI_RELAYOUT);
+	case 'd':
+	case 'D': return toggle(t, &t->diff_only, TUI_REBUILD | TUI_REDRAW_ALL);
+	case 'p':
+	case 'P':
+	case ' ': return pause_key(t);
+	case '+':
+	case '=': return rate_step(t, true);
+	case '-':
+	case '_': return rate_step(t, false);
+	case '?':
+	case 'h':
+	case KEY_F(1): t->help = true; return TUI_HANDLED;
+	case 12: /* ^L */ clearok(curscr, TRUE); return TUI_HANDLED | TUI_REDRAW_ALL;
+	default: break;
+	}
+	struct panel *p = &t->panels[t->focus];
+	return p->key ? p->key(p, ch) : 0;
+}
+
+static int read_keys(struct tui *t)
+{
+	int flags = 0, ch;
+
+	while (!(flags & TUI_QUIT) && (ch = getch()) != ERR)
+		flags |= screen_key(t, ch);
+	return flags;
+}
+
+/* ---- drawing */
+
+static void draw_too_small(int lines, int cols)
+{
+	erase();
+	mvaddnstr(lines / 2 - 1, 0, "nslab watch needs 50x16 or more:", cols);
+	mvaddnstr(lines / 2, 0, "make the terminal larger, or q", cols);
+}
+
+static void draw(struct tui *t)
+{
+	if (t->too_small) {
+		draw_too_small(LINES, COLS);
+	} else {
+		if (t->header_dirty)
+			header_draw(t, COLS);
+		for (int i = 0; i < PART_COUNT; i++) {
+			struct panel *p = &t->panels[i];
+			if (p->visible && p->dirty)
+				p->draw(p, t);
+			p->dirty = false;
+		}
+		if (t->footer_dirty)
+			footer_draw(t, LINES, COLS);
+		if (t->help)
+			help_draw(t, LINES, COLS);
+	}
+	t->header_dirty = t->footer_dirty = false;
+	refresh(); /* curses sends only the cells that changed */
+}
+
+/* Host rows are read whole only when they appear; the visible ones are kept current. */
+static void update_visible(struct tui *t)
+{
+	struct panel *p = &t->panels[PART_PIDS];
+
+	if (!p->visible || t->too_small)
+		return;
+	panel_set_rows(p, t->data->rows[PART_PIDS].n);
+	data_update_visible(t->data, p->scroll, (size_t)panel_body_h(p));
+}
+
+static void apply(struct tui *t, int flags, bool refreshed)
+{
+	if (flags & TUI_RELAYOUT) {
+		panel_layout(t, LINES, COLS);
+		erase(); /* nothing of the old size or layout stays */
+		flags |= TUI_REDRAW_ALL;
+	}
+	if (flags & TUI_REBUILD)
+		data_rows(t->data, t->diff_only);
+	if (refreshed)
+		update_visible(t);
+	if (flags & TUI_REDRAW_ALL) {
+		t->header_dirty = t->footer_dirty = true;
+		for (int i = 0; i < PART_COUNT; i++)
+			t->panels[i].dirty = true;
+	}
+	if (flags & TUI_REDRAW)
+		t->panels[t->focus].dirty = true;
+	draw(t);
+}
+
+/* ---- the loop */
+
+static unsigned long long delay_ns(const struct tui *t)
+{
+	return (unsigned long long)t->delay_tenths * NS_PER_TENTH;
+}
+
+/* Sleep until a key, a signal (SIGWINCH, SIGTERM...) or the next refresh. */
+static int wait_input(struct tui *t, unsigned long long last, const sigset_t *unblocked)
+{
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	struct timespec ts, *tp = NULL;
+
+	if (!t->paused) {
+		unsigned long long due = last + delay_ns(t), now = now_ns();
+		unsigned long long left = due > now ? due - now : 0;
+		ts.tv_sec = (time_t)(left / 1000000000ULL);
+		ts.tv_nsec = (long)(left % 1000000000ULL);
+		tp = &ts;
+	}
+	int r = ppoll(&pfd, 1, tp, unblocked);
+	if (r < 0 && errno != EINTR)
+		return TUI_QUIT;
+	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return TUI_QUIT; /* the terminal went away */
+	if (got_winch)
+		take_resize();
+	return read_keys(t);
+}
+
+static void screen_loop(struct tui *t)
+{
+	sigset_t block, unblocked;
+	int flags = TUI_RELAYOUT | TUI_RESCAN;
+	unsigned long long last = 0;
+
+	/* Signals arrive only inside ppoll, so none is lost between a check and the sleep. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	while (!(flags & TUI_QUIT) && !container_pending_signal()) {
+		bool refreshed = false;
+		if ((flags & TUI_RESCAN) || (!t->paused && now_ns() - last >= delay_ns(t))) {
+			data_refresh(t->data);
+			last = now_ns();
+			refreshed = true;
+			flags |= TUI_REBUILD | TUI_REDRAW_ALL;
+		}
+		apply(t, flags, refreshed);
+		flags = wait_input(t, last, &unblocked);
+	}
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
+}
+
+static int clamp_delay(int d)
+{
+	if (d <= 0)
+		return 10;
+	return d < DELAY_MIN ? DELAY_MIN : d > DELAY_MAX ? DELAY_MAX : d;
+}
+
+int tui_watch(const struct tui_opts *o, struct nslab_error *e)
+{
+	struct term term;
+	struct tui t;
+
+	if (o->pid <= 0)
+		return nslab_error_set(e, EINVAL, "", "watch needs a process to watch");
+	if (kill(o->pid, 0) < 0 && errno == ESRCH)
+		return nslab_error_set(e, ESRCH, "kill", "no process %d to watch", (int)o->pid);
+	if (term_open(&term, e) < 0)
+		return -1;
+	memset(&t, 0, sizeof(t));
+	t.data = xcalloc(1, sizeof(*t.data));
+	data_init(t.data, o->pid, o->ct);
+	t.delay_tenths = clamp_delay(o->delay_tenths);
+	panels_init(&t);
+	attrs_init(&t);
+	screen_loop(&t);
+	term_close(&term);
+	data_free(t.data);
+	free(t.data);
+	return 0;
+}
