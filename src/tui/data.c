@@ -111,6 +111,8 @@ static void read_ids(struct tui_data *d)
 	d->have_ids = true;
 }
 
+static void count_procs(struct tui_data *d);
+
 static void read_procs(struct tui_data *d)
 {
 	struct nslab_error e = {0};
@@ -122,6 +124,21 @@ static void read_procs(struct tui_data *d)
 	note(d, PART_PIDS, SIDE_HOST, NULL);
 	if (!d->procs_first_gen)
 		d->procs_first_gen = d->procs.generation;
+	count_procs(d);
+}
+
+/* Between full passes only the container's own processes are re-read: the
+ * cost of a fast refresh does not grow with the host's process count. */
+static void update_target_procs(struct tui_data *d)
+{
+	for (size_t i = 0; i < d->procs.n; i++)
+		if (d->procs.v[i].in_target && !d->procs.v[i].gone)
+			proc_table_update(&d->procs, &d->procs.v[i]);
+	count_procs(d);
+}
+
+static void count_procs(struct tui_data *d)
+{
 	d->n_host = d->n_inside = 0;
 	d->rss_inside_kb = 0;
 	for (size_t i = 0; i < d->procs.n; i++) {
@@ -155,24 +172,36 @@ static bool target_ended(struct tui_data *d)
 	return !p && kill(d->target, 0) < 0 && errno == ESRCH;
 }
 
+#define SLOW_PASS_NS 1000000000ULL
+
 void data_refresh(struct tui_data *d)
 {
 	if (d->exited) {
 		read_mem(d); /* the cgroup's last figures (an OOM kill) arrive as it ends */
 		return;
 	}
+	/* The whole /proc scan, mounts, links and identity change slowly and cost
+	 * the most: at most once a second, however fast the panels refresh. */
+	unsigned long long now = now_ns();
+	bool slow = !d->last_slow || now - d->last_slow >= SLOW_PASS_NS;
 	d->gen++;
-	read_procs(d);
+	if (slow) {
+		d->last_slow = now;
+		read_procs(d);
+	} else {
+		update_target_procs(d);
+	}
 	if (target_ended(d)) {
 		d->exited = true;
 		read_mem(d);
 		return;
 	}
-	for (int side = 0; side < 2; side++) {
+	for (int side = 0; slow && side < 2; side++) {
 		read_mounts(d, side);
 		read_links(d, side);
 	}
-	read_ids(d);
+	if (slow)
+		read_ids(d);
 	read_mem(d);
 }
 

@@ -37,6 +37,7 @@ struct tui_data {
 	pid_t target;
 	const struct container *ct; /* nslab's own container, or NULL */
 	unsigned gen;               /* refreshes so far */
+	unsigned long long last_slow; /* now_ns() of the last full pass */
 	bool exited;                /* the target ended: panels keep their last content */
 
 	struct proc_table procs;
