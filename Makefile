@@ -6,9 +6,13 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 
-PKGS := readline ncursesw json-c libcap libarchive libmnl
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+# libarchive is compiled against but loaded with dlopen on `rootfs import`
+# (src/core/archive_lib.c): linking it would bring libxml2, ICU and the C++
+# runtime into every nslab. Unit tests link it to build their tarballs.
+PKGS := readline ncursesw json-c libcap libmnl
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libarchive)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libarchive)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 DATADIR := $(PREFIX)/share/nslab
@@ -41,7 +45,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPERS := build/helpers/nsinfo build/helpers/hungry
 ROOTFS  := build/rootfs
 
-.PHONY: all rootfs check unit install clean distclean format
+.PHONY: all rootfs check unit install clean distclean format bench
 
 all: $(NSLAB_BIN) $(ROOTFS)/.nslab-rootfs
 
@@ -58,7 +62,7 @@ $(NSLAB_BIN): $(CLI_OBJ) $(CORE_LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(CORE_LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(CORE_LIB) $(LDLIBS) $(TEST_LIBS)
 
 # Helper programs that live in the rootfs: static, so the rootfs needs no libc.
 build/helpers/%: helpers/%.c
@@ -76,6 +80,10 @@ unit: $(UNIT_BIN)
 check: all $(UNIT_BIN)
 	NSLAB=$(abspath $(NSLAB_BIN)) UNIT_DIR=$(abspath $(BUILD)/tests) \
 		ROOTFS=$(abspath $(ROOTFS)) tests/run.sh
+
+# Benchmarks print ratios against peers measured in the same run; never pass/fail.
+bench: all
+	scripts/bench-watch.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) \

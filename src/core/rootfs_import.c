@@ -1,7 +1,5 @@
 /* rootfs import: unpack a tarball with libarchive into the store, checking every
  * entry before it is written; all or nothing, through a temporary dir. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "nslab/rootfs_store.h"
+#include "archive_lib.h"
 #include "nslab/tree.h"
 #include "nslab/util.h"
 
@@ -499,6 +498,8 @@ int rootfs_import(const char *file, const char *name, char *out_path, size_t siz
 	struct stat st;
 
 	memset(im.rep, 0, sizeof(*im.rep));
+	if (archive_lib_load(e) < 0)
+		return error_code(e);
 	if (pick_name(file, name, nm, sizeof(nm), e) < 0 || store_real(store, sizeof(store), e) < 0)
 		return error_code(e);
 	if (fmt_path(final, sizeof(final), store, nm) < 0)
