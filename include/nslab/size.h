@@ -14,5 +14,7 @@
 int size_parse(const char *text, bool allow_zero, long long *out, struct nslab_error *e);
 /* "100 MiB", "1.5 GiB", "512 B": the largest unit that keeps it readable. */
 void size_format(long long bytes, char *buf, size_t size);
+/* size_format, or "-" for an unknown (negative) figure. */
+void size_format_known(long long bytes, char *buf, size_t size);
 
 #endif

@@ -64,6 +64,11 @@ int str_appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
 /* Read a whole small file (relative to dirfd, or AT_FDCWD) into buf, NUL
  * terminated; returns bytes read or -errno. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
+/* Read fd to EOF into a malloc'd, NUL-terminated buffer (procfs files report
+ * size 0, so the buffer grows); returns the length or -errno. */
+ssize_t read_fd_all(int fd, char **out);
+/* The same for a path; NULL on any error (errno set). */
+char *read_file_all(const char *path);
 /* Write all of buf to fd, retrying EINTR; returns 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes; returns len, 0 on EOF at start, or -errno. */

@@ -171,18 +171,7 @@ static void view_links(const struct snapshot *s, FILE *out)
 
 static void kb_text(long long kb, char *buf, size_t size)
 {
-	if (kb < 0)
-		snprintf(buf, size, "-");
-	else
-		size_format(kb * 1024, buf, size);
-}
-
-static void bytes_text(long long b, char *buf, size_t size)
-{
-	if (b < 0)
-		snprintf(buf, size, "-");
-	else
-		size_format(b, buf, size);
+	size_format_known(kb < 0 ? -1 : kb * 1024, buf, size);
 }
 
 static void view_mem(const struct snapshot *s, FILE *out)
@@ -200,12 +189,12 @@ static void view_mem(const struct snapshot *s, FILE *out)
 	fprintf(out, "memory: the host's /proc/meminfo next to the container's cgroup\n");
 	header(out, "", "HOST", s->have_cg ? "CONTAINER (cgroup)" : "CONTAINER (no cgroup: limit memory SIZE)");
 	kb_text(m->total_kb, l, sizeof(l));
-	bytes_text(s->have_cg ? s->cg.mem_limit : -1, r, sizeof(r));
+	size_format_known(s->have_cg ? s->cg.mem_limit : -1, r, sizeof(r));
 	row(out, ' ', "total / limit", l, s->have_cg && s->cg.mem_limit < 0 ? "max" : r);
 	kb_text(m->total_kb >= 0 && m->available_kb >= 0 ? m->total_kb - m->available_kb : -1, l, sizeof(l));
-	bytes_text(s->have_cg ? s->cg.mem_current : -1, r, sizeof(r));
+	size_format_known(s->have_cg ? s->cg.mem_current : -1, r, sizeof(r));
 	row(out, ' ', "in use", l, r);
-	bytes_text(s->have_cg ? s->cg.mem_peak : -1, r, sizeof(r));
+	size_format_known(s->have_cg ? s->cg.mem_peak : -1, r, sizeof(r));
 	row(out, ' ', "peak", "-", r);
 	kb_text(m->available_kb, l, sizeof(l));
 	row(out, ' ', "available", l, "-");

@@ -98,6 +98,15 @@ int cg_write(const struct cgroup_system *cs, struct trace *t, const char *dir, c
 	return nslab_error_set(e, -r, call, "write '%s' to %s: %s", text, path, strerror(-r));
 }
 
+int cg_write_pids(const struct cgroup *cg, long long pids, struct trace *t, struct nslab_error *e)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lld", pids);
+	return cg_write(cg->sys, t, cg->dir[CG_PIDS], "pids.max", text,
+			"pids.max: once the cgroup holds this many tasks, fork and clone fail with EAGAIN", e);
+}
+
 static int read_small(const char *dir, const char *file, char *buf, size_t size)
 {
 	char path[PATH_MAX + 64];
@@ -216,7 +225,7 @@ int cgroup_detect(struct cgroup_system *cs, struct nslab_error *e)
 	snprintf(cs->root, sizeof(cs->root), "%s", root && *root ? root : "/sys/fs/cgroup");
 	for (size_t len = strlen(cs->root); len > 1 && cs->root[len - 1] == '/'; len--)
 		cs->root[len - 1] = '\0';
-	_cleanup_free_ char *mountinfo = doctor_read_all("/proc/self/mountinfo");
+	_cleanup_free_ char *mountinfo = read_file_all("/proc/self/mountinfo");
 	if (forced && strcmp(forced, "2") == 0)
 		return cgroup_v2_detect(cs, mountinfo, true, e);
 	if (forced && strcmp(forced, "1") == 0)

@@ -60,4 +60,7 @@ void cg_remove_parent(const char *leaf, bool fake, struct trace *t);
 void cg_read_value(const char *dir, const char *file, long long *out, int *found);
 void cg_read_keyed(const char *dir, const char *file, const char *key, long long *out, int *found);
 
+/* pids.max: the same file and meaning in v1 and v2. */
+int cg_write_pids(const struct cgroup *cg, long long pids, struct trace *t, struct nslab_error *e);
+
 #endif

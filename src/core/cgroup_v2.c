@@ -110,10 +110,7 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *l, 
 
 	if (l->memory > 0 && write_memory(cg, l->memory, t, e) < 0)
 		return -1;
-	snprintf(text, sizeof(text), "%lld", l->pids);
-	if (l->pids > 0 &&
-	    cg_write(cg->sys, t, cg->dir[CG_PIDS], "pids.max", text,
-	             "pids.max: once the cgroup holds this many tasks, fork and clone fail with EAGAIN", e) < 0)
+	if (l->pids > 0 && cg_write_pids(cg, l->pids, t, e) < 0)
 		return -1;
 	snprintf(text, sizeof(text), "%lld %d", (long long)l->cpu_percent * CG_PERIOD_US / 100, CG_PERIOD_US);
 	if (l->cpu_percent > 0 &&

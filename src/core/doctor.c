@@ -50,37 +50,6 @@ const char *doctor_errno_name(int err)
 	return name ? name : "unknown error";
 }
 
-/* Read a whole file of unknown size (procfs reports 0); malloc'd, NULL on error. */
-char *doctor_read_all(const char *path)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 16384, len = 0;
-	_cleanup_free_ char *buf = malloc(cap);
-	if (!buf)
-		return NULL;
-	for (;;) {
-		if (len + 1 == cap) {
-			char *bigger = realloc(buf, cap * 2);
-			if (!bigger)
-				return NULL;
-			buf = bigger;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return NULL;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	return steal_pointer(&buf);
-}
-
 static int read_long(const char *path, long *out)
 {
 	char buf[64];
@@ -328,7 +297,7 @@ static void check_userns_sysctls(struct doctor_report *r, const struct doctor_ct
 
 static void check_root_propagation(struct doctor_report *r)
 {
-	_cleanup_free_ char *text = doctor_read_all("/proc/self/mountinfo");
+	_cleanup_free_ char *text = read_file_all("/proc/self/mountinfo");
 	int shared = doctor_root_is_shared(text);
 	if (shared < 0) {
 		doctor_add_check(r, "/ propagation", DOCTOR_WARN,

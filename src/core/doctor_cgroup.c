@@ -282,7 +282,7 @@ static void v1_controllers_from_dirs(const char *root, char *out, size_t size)
 static void check_cgroup_v1(struct doctor_report *r, const struct cgroup_view *cg)
 {
 	char list[256], missing[64];
-	_cleanup_free_ char *text = doctor_read_all("/proc/self/mountinfo");
+	_cleanup_free_ char *text = read_file_all("/proc/self/mountinfo");
 	if (doctor_cgroup_v1_controllers(text, cg->root, list, sizeof(list)) == 0)
 		v1_controllers_from_dirs(cg->root, list, sizeof(list));
 	missing_limits(list, missing, sizeof(missing));

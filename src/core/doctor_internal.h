@@ -24,8 +24,6 @@ __attribute__((format(printf, 4, 5))) void doctor_add_check(struct doctor_report
 __attribute__((format(printf, 3, 4))) void doctor_appendf(char *buf, size_t size, const char *fmt, ...);
 /* "EPERM" for EPERM; "unknown error" when the number has no name. */
 const char *doctor_errno_name(int err);
-/* Read a whole file of unknown size (procfs reports 0); malloc'd, NULL on error. */
-char *doctor_read_all(const char *path);
 
 /* The checks that live in their own files, in the order doctor_run calls them. */
 void doctor_check_userns_unshare(struct doctor_report *r, const struct doctor_ctx *ctx);

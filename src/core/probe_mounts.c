@@ -209,29 +209,6 @@ int probe_mounts_parse(const char *text, struct mount_list *l)
 	return 0;
 }
 
-/* procfs reports size 0: read until EOF, growing the buffer. */
-static ssize_t read_whole(int fd, char **out)
-{
-	size_t cap = 16384, len = 0;
-	_cleanup_free_ char *buf = xmalloc(cap);
-	for (;;) {
-		if (len + 1 == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	*out = steal_pointer(&buf);
-	return (ssize_t)len;
-}
 
 /* ENOENT, ESRCH: the process exited; EINVAL: it is a zombie, whose mount
  * namespace is already gone. */
@@ -250,7 +227,7 @@ int probe_mounts_read(pid_t pid, struct mount_list *l, struct nslab_error *e)
 	else
 		snprintf(path, sizeof(path), "/proc/self/mountinfo");
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r = fd < 0 ? -errno : read_whole(fd, &text);
+	ssize_t r = fd < 0 ? -errno : read_fd_all(fd, &text);
 	if (r < 0 && vanished((int)-r, pid))
 		return nslab_error_set(e, (int)-r, "open", "process %d is gone (no %s to read)", (int)pid, path);
 	if (r < 0)

@@ -190,3 +190,11 @@ void size_format(long long bytes, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%llu.%02u %s", whole, frac, format_units[i]);
 }
+
+void size_format_known(long long bytes, char *buf, size_t size)
+{
+	if (bytes < 0)
+		snprintf(buf, size, "-");
+	else
+		size_format(bytes, buf, size);
+}

@@ -77,6 +77,45 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
+ssize_t read_fd_all(int fd, char **out)
+{
+	size_t cap = 16384, len = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
+
+	for (;;) {
+		if (len + 1 == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		ssize_t r = read(fd, buf + len, cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	*out = steal_pointer(&buf);
+	return (ssize_t)len;
+}
+
+char *read_file_all(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *text = NULL;
+
+	if (fd < 0)
+		return NULL;
+	ssize_t r = read_fd_all(fd, &text);
+	if (r < 0) {
+		errno = (int)-r;
+		return NULL;
+	}
+	return text;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -156,18 +156,7 @@ struct mem_cell {
 
 static void kb_text(long long kb, char *buf, size_t size)
 {
-	if (kb < 0)
-		snprintf(buf, size, "-");
-	else
-		size_format(kb * 1024, buf, size);
-}
-
-static void bytes_text(long long b, char *buf, size_t size)
-{
-	if (b < 0)
-		snprintf(buf, size, "-");
-	else
-		size_format(b, buf, size);
+	size_format_known(kb < 0 ? -1 : kb * 1024, buf, size);
 }
 
 static void cell_set(struct mem_cell *c, int role, const char *label, const char *value)
@@ -208,15 +197,15 @@ static void mem_cgroup(const struct tui_data *d, struct mem_cell c[MEM_LINES])
 	long long limit = s->mem_limit > 0 ? s->mem_limit : host_total;
 	char a[32], b[32], v[80];
 
-	bytes_text(s->mem_current, a, sizeof(a));
-	bytes_text(limit, b, sizeof(b));
+	size_format_known(s->mem_current, a, sizeof(a));
+	size_format_known(limit, b, sizeof(b));
 	snprintf(c[0].text, sizeof(c[0].text), "%s of %s%s", a, b, s->mem_limit > 0 ? "" : " (host)");
 	c[0].bar = s->mem_current >= 0 && limit > 0 ? (double)s->mem_current / (double)limit : 0;
 	snprintf(v, sizeof(v), "%lld", s->oom_kill < 0 ? 0 : s->oom_kill);
 	cell_set(&c[1], s->oom_kill > 0 ? ROLE_WARN : ROLE_NORMAL, "OOM kills", s->oom_kill < 0 ? "-" : v);
-	bytes_text(s->mem_limit, a, sizeof(a));
+	size_format_known(s->mem_limit, a, sizeof(a));
 	cell_set(&c[2], ROLE_NORMAL, "limit", s->mem_limit < 0 ? "max" : a);
-	bytes_text(s->mem_peak, a, sizeof(a));
+	size_format_known(s->mem_peak, a, sizeof(a));
 	cell_set(&c[3], ROLE_NORMAL, "peak", a);
 	kb_text(d->rss_inside_kb, a, sizeof(a));
 	snprintf(v, sizeof(v), "%zu, RSS %s", d->n_inside, a);
@@ -284,7 +273,7 @@ static void mem_titles(const struct tui_data *d, char *host, char *inside, size_
 
 	kb_text(d->host_mem.total_kb, a, sizeof(a));
 	snprintf(host, size, "%s RAM", a);
-	bytes_text(d->cg.mem_limit, a, sizeof(a));
+	size_format_known(d->cg.mem_limit, a, sizeof(a));
 	if (!d->have_cg)
 		snprintf(inside, size, "no cgroup");
 	else if (d->cg.mem_limit < 0)
