@@ -23,6 +23,7 @@ enum step_kind {
 	STEP_MAKE_PRIVATE,	/* child: mount --make-rprivate / */
 	STEP_SETHOSTNAME,
 	STEP_SETDOMAINNAME,
+	STEP_NET_LO,		/* child: loopback up in its new network namespace */
 	STEP_MOUNT_OVERLAY,	/* child: overlay of layers + rootfs on the merged dir */
 	STEP_BIND_ROOT,		/* child: bind the rootfs on itself (a mount point for pivot_root) */
 	STEP_CHDIR_ROOT,	/* child: chdir into the rootfs */

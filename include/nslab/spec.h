@@ -106,6 +106,7 @@ struct spec {
 	char *layers[SPEC_MAX_LAYERS]; /* read-only layers above the rootfs, topmost first */
 	size_t n_layers;
 	struct spec_limits limits;
+	bool net_lo;		/* bring loopback up inside a new network namespace */
 };
 
 void spec_init(struct spec *s);

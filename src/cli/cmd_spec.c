@@ -233,6 +233,18 @@ int cmd_clock(struct session *s, int argc, char **argv, struct nslab_error *e)
 	return 0;
 }
 
+int cmd_net(struct session *s, int argc, char **argv, struct nslab_error *e)
+{
+	(void)argc;
+	if (!strcmp(argv[1], "lo"))
+		s->spec.net_lo = true;
+	else if (!strcmp(argv[1], "none"))
+		s->spec.net_lo = false;
+	else
+		return nslab_error_set(e, EINVAL, "", "net takes lo or none, not '%s'", argv[1]);
+	return 0;
+}
+
 int cmd_show(struct session *s, int argc, char **argv, struct nslab_error *e)
 {
 	struct plan p;

@@ -53,6 +53,7 @@ int cmd_enter(struct session *, int, char **, struct nslab_error *);
 int cmd_mount(struct session *, int, char **, struct nslab_error *);
 int cmd_env(struct session *, int, char **, struct nslab_error *);
 int cmd_clock(struct session *, int, char **, struct nslab_error *);
+int cmd_net(struct session *, int, char **, struct nslab_error *);
 int cmd_show(struct session *, int, char **, struct nslab_error *);
 int cmd_reset(struct session *, int, char **, struct nslab_error *);
 /* cmd_run.c: launching and controlling */

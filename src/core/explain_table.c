@@ -220,6 +220,17 @@ const struct explain_entry explain_entries[] = {
 		.man = "fchdir(2)",
 	},
 	{
+		.word = "rtnetlink",
+		.kind = "call",
+		.aliases = "netlink|RTM_NEWLINK",
+		.text = "The kernel's routing socket (AF_NETLINK, NETLINK_ROUTE): links,\n"
+			"addresses and routes are read and changed with messages such as\n"
+			"RTM_NEWLINK, each acknowledged. `ip` speaks it; nslab does too.\n"
+			"A socket works in the network namespace it was created in, so the\n"
+			"child's requests change only the container's links.",
+		.man = "rtnetlink(7)",
+	},
+	{
 		.word = "mknod",
 		.kind = "call",
 		.aliases = NULL,

@@ -257,6 +257,9 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 	case STEP_MOUNT_OVERLAY:
 		return sys_traced_mount(x->t, "overlay", x->p->merged, "overlay", 0, x->p->overlay_options,
 					"layers merge into one tree; the upper dir takes every write (copy-up)");
+	case STEP_NET_LO:
+		/* lo is always ifindex 1 in a fresh network namespace. */
+		return sys_traced_link_up(x->t, 1, "lo", "127.0.0.1 and ::1 work only once lo is up");
 	case STEP_BIND_ROOT:
 		return sys_traced_mount(x->t, s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL,
 					"pivot_root needs the new root to be a mount point");

@@ -241,6 +241,8 @@ int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_d
 		add(p, STEP_SETHOSTNAME, SIDE_CHILD, "sethostname(\"%s\")", s->hostname);
 	if (s->domainname)
 		add(p, STEP_SETDOMAINNAME, SIDE_CHILD, "setdomainname(\"%s\")", s->domainname);
+	if (s->net_lo)
+		add(p, STEP_NET_LO, SIDE_CHILD, "rtnetlink RTM_NEWLINK lo IFF_UP: a new network namespace starts with lo down");
 	plan_root(s, p);
 	add(p, STEP_EXEC, SIDE_CHILD, "execve the command");
 	if (p->n >= PLAN_MAX_STEPS)

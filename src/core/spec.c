@@ -261,6 +261,8 @@ int spec_validate(const struct spec *s, uid_t euid, struct nslab_error *e)
 	if (s->rootfs && s->enter == ENTER_PIVOT_ROOT &&
 	    need_flag(s, NS_MOUNT, "pivot_root", "it swaps the root of a mount table (or: enter chroot)", e) < 0)
 		return -1;
+	if (s->net_lo && need_flag(s, NS_NET, "net lo", "the host's own loopback is up already", e) < 0)
+		return -1;
 	if ((s->overlay || s->n_layers) && !s->rootfs)
 		return nslab_error_set(e, EINVAL, "", "overlay needs a rootfs for its lowest layer (rootfs default)");
 	if (s->overlay && need_flag(s, NS_MOUNT, "overlay", "the overlay is mounted inside the container's mount namespace", e) < 0)
@@ -361,6 +363,8 @@ void spec_describe(const struct spec *s, FILE *out)
 			fprintf(out, "%s%s (rootfs)", s->n_layers ? " : " : ", lowest ", s->rootfs);
 		fputc('\n', out);
 	}
+	if (s->net_lo)
+		fprintf(out, "  %-11slo up\n", "network");
 	if (spec_has_limits(s)) {
 		fprintf(out, "  %-11s", "limits");
 		if (s->limits.memory)

@@ -56,7 +56,7 @@ static void test_table_complete(void)
 	const char *required[] = {"help", "flags", "set", "unset", "uidmap", "gidmap", "setgroups", "map-root",
 				  "hostname", "rootfs", "enter", "mount", "env", "show", "reset", "run", "start",
 				  "exec", "status", "stop", "kill", "trace", "explain", "doctor", "quit", "overlay",
-				  "layer", "diff", "which", "limit", "mem", "cgroup", "cleanup"};
+				  "layer", "diff", "which", "limit", "mem", "cgroup", "cleanup", "net"};
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		CHECK(command_find(required[i]) != NULL);
 }
@@ -270,6 +270,14 @@ static void test_rootfs_subcommands(void)
 	unsetenv("NSLAB_STORE");
 }
 
+static void test_net(void)
+{
+	fresh();
+	CHECK(cmd("net lo", &e) == 0 && s.spec.net_lo);
+	CHECK(cmd("net wifi", &e) < 0);
+	CHECK(cmd("net none", &e) == 0 && !s.spec.net_lo);
+}
+
 static void test_run_text(void)
 {
 	fresh();
@@ -301,6 +309,7 @@ int main(void)
 	RUN(test_layers_and_overlay);
 	RUN(test_limits);
 	RUN(test_rootfs_subcommands);
+	RUN(test_net);
 	RUN(test_run_text);
 	session_free(&s);
 	if (s.out != stdout)

@@ -364,7 +364,7 @@ static void test_every_traced_call_explained(void)
 		"write memory.limit_in_bytes", "write memory.memsw.limit_in_bytes", "write memory.swap.max",
 		"write memory.swappiness", "write memory.oom_control", "write pids.max", "write cpu.max",
 		"write cpu.cfs_quota_us", "write cpu.cfs_period_us", "write cgroup.procs",
-		"write cgroup.subtree_control", "waitpid",
+		"write cgroup.subtree_control", "waitpid", "rtnetlink",
 	};
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		const struct explain_entry *x = explain_lookup(calls[i]);

@@ -172,6 +172,22 @@ static void test_become_root(void)
 	CHECK(pos(&p, STEP_BECOME_ROOT) == -1);
 }
 
+static void test_net_lo(void)
+{
+	struct spec s;
+	struct plan p;
+
+	spec_init(&s);
+	s.net_lo = true;
+	CHECK(plan_build(&s, 0, 0, NULL, &p, &e) < 0); /* the host's lo is not ours to touch */
+	CHECK_CONTAINS(e.msg, "set net");
+	s.ns_mask = NS_BIT(NS_NET);
+	CHECK(plan_build(&s, 0, 0, NULL, &p, &e) == 0);
+	CHECK(pos(&p, STEP_NET_LO) > pos(&p, STEP_RELEASE));
+	CHECK(p.steps[pos(&p, STEP_NET_LO)].side == SIDE_CHILD);
+	CHECK(pos(&p, STEP_NET_LO) < pos(&p, STEP_EXEC));
+}
+
 static void test_invalid_spec_has_no_plan(void)
 {
 	struct spec s;
@@ -212,6 +228,7 @@ int main(void)
 	RUN(test_dev_only_when_missing);
 	RUN(test_time_namespace);
 	RUN(test_become_root);
+	RUN(test_net_lo);
 	RUN(test_invalid_spec_has_no_plan);
 	RUN(test_print);
 	return CHECK_DONE();
