@@ -37,6 +37,7 @@ struct container {
 	struct cgroup_stats final;	/* read as it ended, before the cgroup went */
 	bool has_final;
 	bool overlay;		/* upper, work, merged exist in the state dir */
+	char veth[16];		/* the host end nslab made, "" if none */
 };
 
 struct launch_opts {

@@ -13,6 +13,8 @@ enum step_kind {
 	STEP_OVERLAY_DIRS,	/* parent: upper, work and merged dirs in the state dir */
 	STEP_CLONE,		/* parent: clone3 with the namespace flags */
 	STEP_CGROUP_ADD,	/* parent: the child into its cgroup, unless clone3 did it */
+	STEP_VETH_ADD,		/* parent: veth pair, the peer into the child's netns as eth0 */
+	STEP_HOST_ADDR,		/* parent: the host end's address, and up */
 	STEP_WRITE_SETGROUPS,	/* parent: /proc/PID/setgroups */
 	STEP_WRITE_UID_MAP,	/* parent: /proc/PID/uid_map */
 	STEP_WRITE_GID_MAP,	/* parent: /proc/PID/gid_map */
@@ -24,6 +26,7 @@ enum step_kind {
 	STEP_SETHOSTNAME,
 	STEP_SETDOMAINNAME,
 	STEP_NET_LO,		/* child: loopback up in its new network namespace */
+	STEP_ETH0,		/* child: eth0's address, up, default route via the host end */
 	STEP_MOUNT_OVERLAY,	/* child: overlay of layers + rootfs on the merged dir */
 	STEP_BIND_ROOT,		/* child: bind the rootfs on itself (a mount point for pivot_root) */
 	STEP_CHDIR_ROOT,	/* child: chdir into the rootfs */
@@ -65,6 +68,7 @@ struct plan {
 	unsigned long clone_flags;	/* passed to clone3: CLONE_NEWTIME is left to unshare */
 	bool write_setgroups_deny;
 	bool write_setgroups_allow;
+	char veth_host[16];		/* "nsl-ID" */
 };
 
 /* Build the plan for spec as a process with euid/egid would run it, with

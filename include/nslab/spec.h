@@ -107,6 +107,9 @@ struct spec {
 	size_t n_layers;
 	struct spec_limits limits;
 	bool net_lo;		/* bring loopback up inside a new network namespace */
+	bool net_veth;		/* a veth pair: nsl-ID on the host, eth0 inside */
+	char net_host[20];	/* "10.213.0.1/30"; "" until picked at launch */
+	char net_inside[20];
 };
 
 void spec_init(struct spec *s);

@@ -42,10 +42,17 @@ int sys_traced_setresuid(struct trace *t, uid_t r, uid_t e, uid_t s, const char 
 int sys_traced_setresgid(struct trace *t, gid_t r, gid_t e, gid_t s, const char *note);
 int sys_traced_setgroups0(struct trace *t, const char *note);
 int sys_traced_kill(struct trace *t, pid_t pid, int sig, const char *note);
-/* Bring a network interface up (RTM_NEWLINK with IFF_UP) over rtnetlink in
- * the caller's network namespace; the request, its flags and attributes are
- * the trace event. */
+/* rtnetlink requests (sys_netlink.c), in the caller's network namespace; each
+ * request, with its type, flags and attributes, is the trace event. */
 int sys_traced_link_up(struct trace *t, int ifindex, const char *name, const char *note);
+/* A veth pair: `name` here, `peer` moved into the network namespace of peer_pid. */
+int sys_traced_veth_add(struct trace *t, const char *name, const char *peer, pid_t peer_pid, const char *note);
+int sys_traced_link_del(struct trace *t, const char *name, const char *note);
+/* An IPv4 address "a.b.c.d" with prefix on ifindex. */
+int sys_traced_addr_add(struct trace *t, int ifindex, const char *name, const char *addr, int prefix,
+			const char *note);
+/* The default IPv4 route via gateway on ifindex. */
+int sys_traced_route_default(struct trace *t, const char *gateway, int ifindex, const char *name, const char *note);
 /* Records execve as pending, then calls it; returns only on failure. */
 int sys_traced_execve(struct trace *t, const char *path, char *const argv[], char *const envp[],
 		      const char *note);

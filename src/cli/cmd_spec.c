@@ -235,13 +235,25 @@ int cmd_clock(struct session *s, int argc, char **argv, struct nslab_error *e)
 
 int cmd_net(struct session *s, int argc, char **argv, struct nslab_error *e)
 {
-	(void)argc;
-	if (!strcmp(argv[1], "lo"))
-		s->spec.net_lo = true;
-	else if (!strcmp(argv[1], "none"))
-		s->spec.net_lo = false;
-	else
-		return nslab_error_set(e, EINVAL, "", "net takes lo or none, not '%s'", argv[1]);
+	struct spec *sp = &s->spec;
+
+	if (!strcmp(argv[1], "lo") && argc == 2) {
+		sp->net_lo = true;
+		return 0;
+	}
+	if (!strcmp(argv[1], "none") && argc == 2) {
+		sp->net_lo = sp->net_veth = false;
+		sp->net_host[0] = sp->net_inside[0] = '\0';
+		return 0;
+	}
+	if (strcmp(argv[1], "veth") != 0 || (argc != 2 && argc != 4))
+		return nslab_error_set(e, EINVAL, "", "usage: net lo | net veth [HOST_CIDR CONTAINER_CIDR] | net none");
+	if (argc == 4 && (strlen(argv[2]) >= sizeof(sp->net_host) || strlen(argv[3]) >= sizeof(sp->net_inside) ||
+			  !strchr(argv[2], '/') || !strchr(argv[3], '/')))
+		return nslab_error_set(e, EINVAL, "", "net veth takes HOST_CIDR CONTAINER_CIDR, like 10.9.0.1/30 10.9.0.2/30");
+	sp->net_veth = true;
+	snprintf(sp->net_host, sizeof(sp->net_host), "%s", argc == 4 ? argv[2] : "");
+	snprintf(sp->net_inside, sizeof(sp->net_inside), "%s", argc == 4 ? argv[3] : "");
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* nslab cleanup: find state dirs whose nslab is gone and undo what they name. */
 #include <dirent.h>
+#include <net/if.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include "nslab/cleanup.h"
 #include "nslab/container.h"
 #include "nslab/tree.h"
+#include "nslab/sys.h"
 #include "nslab/util.h"
 
 #define MAX_CGROUPS 8
@@ -25,6 +27,7 @@ struct state_file {
 	char cgroups[MAX_CGROUPS][PATH_MAX];
 	int n_cgroups;
 	bool overlay;
+	char veth[16];
 };
 
 unsigned long long cleanup_proc_start(int pid)
@@ -71,6 +74,8 @@ static void parse_state(char *text, struct state_file *sf)
 			snprintf(sf->cgroups[sf->n_cgroups++], PATH_MAX, "%s", v);
 		else if (!strcmp(line, "overlay"))
 			sf->overlay = true;
+		else if (!strcmp(line, "veth"))
+			snprintf(sf->veth, sizeof(sf->veth), "%s", v);
 	}
 }
 
@@ -113,6 +118,8 @@ static int undo_state(const char *dir, const struct state_file *sf, struct clean
 		}
 		say(r, "  removed cgroup %s", sf->cgroups[i]);
 	}
+	if (sf->veth[0] && if_nametoindex(sf->veth) && sys_traced_link_del(&t, sf->veth, NULL) == 0)
+		say(r, "  removed veth %s", sf->veth);
 	snprintf(path, sizeof(path), "%s/merged", dir);
 	if (umount2(path, MNT_DETACH) == 0)
 		say(r, "  unmounted %s", path);

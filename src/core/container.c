@@ -174,6 +174,8 @@ void container_state_write(const struct container *c)
 			fprintf(f, "cgroup=%s\n", c->cg.dir[k]);
 	if (c->overlay)
 		fprintf(f, "overlay=%s\n", c->state_dir);
+	if (c->veth[0])
+		fprintf(f, "veth=%s\n", c->veth);
 	if (fflush(f) == 0)
 		rename(tmp, path);
 	if (c->pid > 0 && (c->state == CONTAINER_RUNNING || c->state == CONTAINER_STOPPED))
@@ -271,6 +273,7 @@ static void mark_ended(struct container *c, int status)
 	c->state = CONTAINER_EXITED;
 	c->wait_status = status;
 	guard_clear(c);
+	launch_host_remove_veth(c);
 	launch_host_release_cgroup(c);
 	container_describe_end(status, how, sizeof(how));
 	container_describe_oom(c, oom, sizeof(oom));

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <stdlib.h>
 
 #include "nslab/container.h"
 #include "nslab/idmap.h"
@@ -234,6 +236,22 @@ static int child_enter_time(struct launch_ctx *x)
 				"join the new time namespace; its offsets are fixed from now on");
 }
 
+/* eth0 arrived from the parent (the other end of the veth): address, up, and
+ * the host end as the way out. */
+static int child_eth0(struct launch_ctx *x)
+{
+	char ip[20], gw[20];
+	const char *slash = strchr(x->s->net_inside, '/');
+	int index = (int)if_nametoindex("eth0");
+
+	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - x->s->net_inside), x->s->net_inside);
+	snprintf(gw, sizeof(gw), "%.*s", (int)strcspn(x->s->net_host, "/"), x->s->net_host);
+	if (sys_traced_addr_add(x->t, index, "eth0", ip, atoi(slash + 1), "the container's address") < 0 ||
+	    sys_traced_link_up(x->t, index, "eth0", NULL) < 0)
+		return -1;
+	return sys_traced_route_default(x->t, gw, index, "eth0", "everything else goes to the host end");
+}
+
 static int child_step(struct launch_ctx *x, const struct step *st)
 {
 	const struct spec *s = x->s;
@@ -260,6 +278,8 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 	case STEP_NET_LO:
 		/* lo is always ifindex 1 in a fresh network namespace. */
 		return sys_traced_link_up(x->t, 1, "lo", "127.0.0.1 and ::1 work only once lo is up");
+	case STEP_ETH0:
+		return child_eth0(x);
 	case STEP_BIND_ROOT:
 		return sys_traced_mount(x->t, s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL,
 					"pivot_root needs the new root to be a mount point");
@@ -434,11 +454,16 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	container_new_id(c);
 	container_state_path(c);
 	fflush(NULL); /* nslab's output first, and none duplicated in the child */
-	if (plan_build(s, geteuid(), getegid(), c->state_dir, &p, e) < 0)
-		return -1;
 	if (!o->argv || !o->argv[0])
 		return nslab_error_set(e, EINVAL, "", "no command to run");
+	/* The container's own copy: launch-time choices (veth addresses) go in it. */
 	spec_copy(&c->spec, s);
+	s = &c->spec;
+	if (plan_build(s, geteuid(), getegid(), c->state_dir, &p, e) < 0 ||
+	    launch_host_pick_addresses(&c->spec, e) < 0) {
+		spec_free(&c->spec);
+		return -1;
+	}
 	trace_begin(&c->trace);
 	describe_command(o->argv, c->command, sizeof(c->command));
 	c->foreground = o->foreground;
@@ -475,7 +500,7 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	container_state_write(c);
 	c->tty_fd = launch_terminal_give(pid, o->foreground);
 
-	if (launch_host_place(c, placed, e) < 0) {
+	if (launch_host_place(c, placed, e) < 0 || launch_host_veth(c, &p, e) < 0) {
 		abort_child(c, &sync_w);
 		return -1;
 	}

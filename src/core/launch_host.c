@@ -1,9 +1,14 @@
 /* What the launcher makes on the host for a container, and undoes: its
  * cgroup and its overlay dirs. Everything is recorded in the state dir. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include "nslab/probe.h"
 #include "nslab/sys.h"
 #include "nslab/tree.h"
 #include "nslab/util.h"
@@ -102,8 +107,139 @@ void launch_host_remove_overlay(struct container *c)
 
 void launch_host_undo(struct container *c)
 {
+	launch_host_remove_veth(c);
 	launch_host_release_cgroup(c);
 	launch_host_remove_overlay(c);
 	if (!c->has_cgroup)
 		container_state_remove(c);
+}
+
+/* ---- the veth pair */
+
+static int parse_cidr(const char *text, uint32_t *addr, int *prefix)
+{
+	char ip[20];
+	struct in_addr in;
+	unsigned long p;
+	const char *slash = strchr(text, '/');
+
+	if (!slash || (size_t)(slash - text) >= sizeof(ip) || parse_ulong(slash + 1, 32, &p) < 0)
+		return -EINVAL;
+	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - text), text);
+	if (inet_pton(AF_INET, ip, &in) != 1)
+		return -EINVAL;
+	*addr = ntohl(in.s_addr);
+	*prefix = (int)p;
+	return 0;
+}
+
+static uint32_t mask_of(int prefix) { return prefix ? 0xffffffffu << (32 - prefix) : 0; }
+
+/* Two networks overlap when the wider one holds the narrower one's base. */
+static bool overlaps(uint32_t a, int ap, uint32_t b, int bp)
+{
+	int p = ap < bp ? ap : bp;
+	return (a & mask_of(p)) == (b & mask_of(p));
+}
+
+/* The host address that overlaps a/prefix, as text, or "" when none does. */
+static void host_overlap(const struct link_list *l, uint32_t a, int prefix, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->n; i++)
+		for (int j = 0; j < l->v[i].n_addrs; j++) {
+			uint32_t h;
+			int hp;
+			if (l->v[i].addrs[j].family != AF_INET || parse_cidr(l->v[i].addrs[j].text, &h, &hp) < 0)
+				continue;
+			if (overlaps(a, prefix, h, hp)) {
+				snprintf(buf, size, "%s on %s", l->v[i].addrs[j].text, l->v[i].name);
+				return;
+			}
+		}
+}
+
+static void format_addr(uint32_t a, int prefix, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u.%u.%u.%u/%d", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, prefix);
+}
+
+/* NSLAB_NET_POOL (default 10.213.0.0/16) is cut into /30s: .1 the host end,
+ * .2 the container; the first one no host address overlaps is taken. */
+int launch_host_pick_addresses(struct spec *s, struct nslab_error *e)
+{
+	struct link_list l = {0};
+	char clash[96];
+	uint32_t pool, h, c;
+	int pool_prefix, hp, cp;
+	const char *pool_text = getenv("NSLAB_NET_POOL");
+
+	if (!s->net_veth)
+		return 0;
+	if (probe_links_read(0, &l, e) < 0)
+		return -1;
+	if (s->net_host[0]) {
+		int r = 0;
+		if (parse_cidr(s->net_host, &h, &hp) < 0 || parse_cidr(s->net_inside, &c, &cp) < 0)
+			r = nslab_error_set(e, EINVAL, "", "net veth takes HOST_CIDR CONTAINER_CIDR, like 10.9.0.1/30 10.9.0.2/30");
+		else
+			host_overlap(&l, h, hp, clash, sizeof(clash));
+		if (!r && clash[0])
+			r = nslab_error_set(e, EADDRINUSE, "", "%s overlaps the host's address %s: pick another subnet",
+					    s->net_host, clash);
+		link_list_free(&l);
+		return r;
+	}
+	if (parse_cidr(pool_text && *pool_text ? pool_text : "10.213.0.0/16", &pool, &pool_prefix) < 0 || pool_prefix > 30) {
+		link_list_free(&l);
+		return nslab_error_set(e, EINVAL, "", "NSLAB_NET_POOL must be a subnet like 10.213.0.0/16");
+	}
+	uint32_t count = 1u << (30 - pool_prefix);
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t base = (pool & mask_of(pool_prefix)) + i * 4;
+		host_overlap(&l, base, 30, clash, sizeof(clash));
+		if (clash[0])
+			continue;
+		format_addr(base + 1, 30, s->net_host, sizeof(s->net_host));
+		format_addr(base + 2, 30, s->net_inside, sizeof(s->net_inside));
+		link_list_free(&l);
+		return 0;
+	}
+	link_list_free(&l);
+	return nslab_error_set(e, EADDRNOTAVAIL, "", "no free /30 left in %s", pool_text ? pool_text : "10.213.0.0/16");
+}
+
+static int add_cidr(struct trace *t, int index, const char *name, const char *cidr, const char *note)
+{
+	char ip[20];
+	const char *slash = strchr(cidr, '/');
+
+	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - cidr), cidr);
+	return sys_traced_addr_add(t, index, name, ip, atoi(slash + 1), note);
+}
+
+int launch_host_veth(struct container *c, const struct plan *p, struct nslab_error *e)
+{
+	if (!c->spec.net_veth)
+		return 0;
+	snprintf(c->veth, sizeof(c->veth), "%s", p->veth_host);
+	if (sys_traced_veth_add(&c->trace, p->veth_host, "eth0", c->pid,
+				"a virtual cable: what goes in one end comes out of the other, eth0 in the container") < 0)
+		return nslab_error_set(e, errno, "rtnetlink veth", "veth %s: %s", p->veth_host, strerror(errno));
+	container_state_write(c);
+	int index = (int)if_nametoindex(p->veth_host);
+	if (add_cidr(&c->trace, index, p->veth_host, c->spec.net_host, "the host end's address: the container's gateway") < 0 ||
+	    sys_traced_link_up(&c->trace, index, p->veth_host, NULL) < 0)
+		return nslab_error_set(e, errno, "rtnetlink", "%s: %s", p->veth_host, strerror(errno));
+	return 0;
+}
+
+void launch_host_remove_veth(struct container *c)
+{
+	if (!c->veth[0])
+		return;
+	/* Usually gone already: the kernel deletes both ends with the namespace. */
+	if (if_nametoindex(c->veth))
+		sys_traced_link_del(&c->trace, c->veth, "remove the host end; its peer goes with it");
+	c->veth[0] = '\0';
 }

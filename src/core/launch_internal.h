@@ -28,6 +28,10 @@ int launch_host_place(struct container *c, bool placed, struct nslab_error *e);
 /* Read the final figures, then remove the cgroup. */
 void launch_host_release_cgroup(struct container *c);
 void launch_host_remove_overlay(struct container *c);
+/* Pick the veth addresses (a free /30) when the spec names none. */
+int launch_host_pick_addresses(struct spec *s, struct nslab_error *e);
+int launch_host_veth(struct container *c, const struct plan *p, struct nslab_error *e);
+void launch_host_remove_veth(struct container *c);
 /* Undo everything after a failed launch. */
 void launch_host_undo(struct container *c);
 

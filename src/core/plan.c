@@ -221,6 +221,13 @@ int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_d
 	    spec_has_limits(s) ? ", into its cgroup on v2" : "");
 	if (spec_has_limits(s))
 		add(p, STEP_CGROUP_ADD, SIDE_PARENT, "write the child's pid to cgroup.procs (v1, or where clone3 could not)");
+	if (s->net_veth) {
+		snprintf(p->veth_host, sizeof(p->veth_host), "nsl-%.8s", state_dir[0] == '$' ? "ID" : strrchr(state_dir, '/') + 1);
+		add(p, STEP_VETH_ADD, SIDE_PARENT, "rtnetlink RTM_NEWLINK veth %s <-> eth0, eth0 into the child's network namespace",
+		    p->veth_host);
+		add(p, STEP_HOST_ADDR, SIDE_PARENT, "%s gets %s and goes up", p->veth_host,
+		    s->net_host[0] ? s->net_host : "its address");
+	}
 	plan_maps(s, euid, p);
 	if (has(s, NS_USER) && s->uidmap.n)
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child the maps are written");
@@ -241,8 +248,11 @@ int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_d
 		add(p, STEP_SETHOSTNAME, SIDE_CHILD, "sethostname(\"%s\")", s->hostname);
 	if (s->domainname)
 		add(p, STEP_SETDOMAINNAME, SIDE_CHILD, "setdomainname(\"%s\")", s->domainname);
-	if (s->net_lo)
+	if (s->net_lo || s->net_veth)
 		add(p, STEP_NET_LO, SIDE_CHILD, "rtnetlink RTM_NEWLINK lo IFF_UP: a new network namespace starts with lo down");
+	if (s->net_veth)
+		add(p, STEP_ETH0, SIDE_CHILD, "eth0 gets %s, goes up, default route via the host end",
+		    s->net_inside[0] ? s->net_inside : "its address");
 	plan_root(s, p);
 	add(p, STEP_EXEC, SIDE_CHILD, "execve the command");
 	if (p->n >= PLAN_MAX_STEPS)

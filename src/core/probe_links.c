@@ -195,7 +195,9 @@ static void fill_link(struct link_info *k, const struct nlattr *const *tb)
 		format_hwaddr(tb[IFLA_ADDRESS], k->mac, sizeof(k->mac));
 	if (tb[IFLA_MTU])
 		k->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
-	if (tb[IFLA_LINK] && (int)mnl_attr_get_u32(tb[IFLA_LINK]) != k->index)
+	/* A peer in another namespace may well have the same index (2 is the
+	 * first free one in every new namespace): IFLA_LINK_NETNSID tells. */
+	if (tb[IFLA_LINK] && ((int)mnl_attr_get_u32(tb[IFLA_LINK]) != k->index || tb[IFLA_LINK_NETNSID]))
 		k->peer_index = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
 	if (tb[IFLA_LINK_NETNSID])
 		k->peer_netnsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);

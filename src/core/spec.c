@@ -263,6 +263,10 @@ int spec_validate(const struct spec *s, uid_t euid, struct nslab_error *e)
 		return -1;
 	if (s->net_lo && need_flag(s, NS_NET, "net lo", "the host's own loopback is up already", e) < 0)
 		return -1;
+	if (s->net_veth && need_flag(s, NS_NET, "net veth", "the inner end moves into the container's namespace", e) < 0)
+		return -1;
+	if (s->net_veth && euid != 0)
+		return nslab_error_set(e, EPERM, "", "net veth needs CAP_NET_ADMIN in the host's network namespace: run nslab as root (rootless, only lo works)");
 	if ((s->overlay || s->n_layers) && !s->rootfs)
 		return nslab_error_set(e, EINVAL, "", "overlay needs a rootfs for its lowest layer (rootfs default)");
 	if (s->overlay && need_flag(s, NS_MOUNT, "overlay", "the overlay is mounted inside the container's mount namespace", e) < 0)
@@ -363,8 +367,10 @@ void spec_describe(const struct spec *s, FILE *out)
 			fprintf(out, "%s%s (rootfs)", s->n_layers ? " : " : ", lowest ", s->rootfs);
 		fputc('\n', out);
 	}
-	if (s->net_lo)
-		fprintf(out, "  %-11slo up\n", "network");
+	if (s->net_lo || s->net_veth)
+		fprintf(out, "  %-11slo up%s%s%s%s\n", "network", s->net_veth ? ", veth: host " : "",
+			s->net_veth ? (s->net_host[0] ? s->net_host : "(picked at launch)") : "", s->net_veth ? ", inside " : "",
+			s->net_veth ? (s->net_inside[0] ? s->net_inside : "(picked at launch)") : "");
 	if (spec_has_limits(s)) {
 		fprintf(out, "  %-11s", "limits");
 		if (s->limits.memory)

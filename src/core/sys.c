@@ -12,10 +12,6 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <time.h>
-#include <net/if.h>
-#include <libmnl/libmnl.h>
-#include <linux/rtnetlink.h>
 
 #include "nslab/spec.h"
 #include "nslab/sys.h"
@@ -330,47 +326,6 @@ int sys_traced_setgroups0(struct trace *t, const char *note)
 int sys_traced_kill(struct trace *t, pid_t pid, int sig, const char *note)
 {
 	return (int)TRACED(t, "kill", note, kill(pid, sig), "%d, SIG%s", (int)pid, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-}
-
-/* One rtnetlink request with an ACK: 0, or -errno from the kernel's answer. */
-static int netlink_request(struct nlmsghdr *nlh)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-
-	if (!nl)
-		return -errno;
-	int r = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 || mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0
-			? -errno
-			: 0;
-	if (r == 0) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		r = n < 0 ? -errno : (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, mnl_socket_get_portid(nl), NULL, NULL) < 0 ? -errno : 0);
-	}
-	mnl_socket_close(nl);
-	return r;
-}
-
-int sys_traced_link_up(struct trace *t, int ifindex, const char *name, const char *note)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = (unsigned)time(NULL);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
-	int r = netlink_request(nlh);
-	trace_record(t, "rtnetlink", r, -r, start, note,
-		     "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK, ifi_index=%d (%s), ifi_flags=IFF_UP, ifi_change=IFF_UP}",
-		     ifindex, name);
-	errno = r < 0 ? -r : 0;
-	return r;
 }
 
 static void format_argv(char *const argv[], char *buf, size_t size)
