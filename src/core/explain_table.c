@@ -220,6 +220,17 @@ const struct explain_entry explain_entries[] = {
 		.man = "fchdir(2)",
 	},
 	{
+		.word = "bridge",
+		.kind = "idea",
+		.aliases = "linux bridge|docker0",
+		.text = "A software switch in the host's network namespace: the host ends\n"
+			"of several containers' veth pairs plug into it, so the containers\n"
+			"reach each other, and the bridge's own address is their gateway.\n"
+			"docker0 is one. nslab's veth gives each container its own /30 to\n"
+			"the host instead; a shared bridge is the next step.",
+		.man = "ip-link(8)",
+	},
+	{
 		.word = "rtnetlink",
 		.kind = "call",
 		.aliases = "netlink|RTM_NEWLINK",
