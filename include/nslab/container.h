@@ -38,6 +38,7 @@ struct container {
 	bool has_final;
 	bool overlay;		/* upper, work, merged exist in the state dir */
 	char veth[16];		/* the host end nslab made, "" if none */
+	bool bridge_made;	/* this launch created spec.net_bridge */
 };
 
 struct launch_opts {

@@ -110,6 +110,7 @@ struct spec {
 	bool net_veth;		/* a veth pair: nsl-ID on the host, eth0 inside */
 	char net_host[20];	/* "10.213.0.1/30"; "" until picked at launch */
 	char net_inside[20];
+	char net_bridge[16];	/* plug the host end into this bridge; "" for a point-to-point /30 */
 };
 
 void spec_init(struct spec *s);

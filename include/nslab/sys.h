@@ -48,6 +48,11 @@ int sys_traced_link_up(struct trace *t, int ifindex, const char *name, const cha
 /* A veth pair: `name` here, `peer` moved into the network namespace of peer_pid. */
 int sys_traced_veth_add(struct trace *t, const char *name, const char *peer, pid_t peer_pid, const char *note);
 int sys_traced_link_del(struct trace *t, const char *name, const char *note);
+/* A bridge device (a software switch) in the caller's network namespace. */
+int sys_traced_bridge_add(struct trace *t, const char *name, const char *note);
+/* Plug link ifindex into the bridge master_index (IFLA_MASTER). */
+int sys_traced_link_master(struct trace *t, int ifindex, const char *name, int master_index, const char *master,
+			   const char *note);
 /* An IPv4 address "a.b.c.d" with prefix on ifindex. */
 int sys_traced_addr_add(struct trace *t, int ifindex, const char *name, const char *addr, int prefix,
 			const char *note);

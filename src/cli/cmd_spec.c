@@ -243,15 +243,25 @@ int cmd_net(struct session *s, int argc, char **argv, struct nslab_error *e)
 	}
 	if (!strcmp(argv[1], "none") && argc == 2) {
 		sp->net_lo = sp->net_veth = false;
+		sp->net_host[0] = sp->net_inside[0] = sp->net_bridge[0] = '\0';
+		return 0;
+	}
+	if (!strcmp(argv[1], "bridge") && argc == 3) {
+		size_t len = strlen(argv[2]);
+		if (len == 0 || len >= sizeof(sp->net_bridge) || strspn(argv[2], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != len)
+			return nslab_error_set(e, EINVAL, "", "bridge name '%s': 1 to 15 letters, digits, '-' or '_'", argv[2]);
+		sp->net_veth = true;
 		sp->net_host[0] = sp->net_inside[0] = '\0';
+		snprintf(sp->net_bridge, sizeof(sp->net_bridge), "%s", argv[2]);
 		return 0;
 	}
 	if (strcmp(argv[1], "veth") != 0 || (argc != 2 && argc != 4))
-		return nslab_error_set(e, EINVAL, "", "usage: net lo | net veth [HOST_CIDR CONTAINER_CIDR] | net none");
+		return nslab_error_set(e, EINVAL, "", "usage: net lo | net veth [HOST_CIDR CONTAINER_CIDR] | net bridge NAME | net none");
 	if (argc == 4 && (strlen(argv[2]) >= sizeof(sp->net_host) || strlen(argv[3]) >= sizeof(sp->net_inside) ||
 			  !strchr(argv[2], '/') || !strchr(argv[3], '/')))
 		return nslab_error_set(e, EINVAL, "", "net veth takes HOST_CIDR CONTAINER_CIDR, like 10.9.0.1/30 10.9.0.2/30");
 	sp->net_veth = true;
+	sp->net_bridge[0] = '\0';
 	snprintf(sp->net_host, sizeof(sp->net_host), "%s", argc == 4 ? argv[2] : "");
 	snprintf(sp->net_inside, sizeof(sp->net_inside), "%s", argc == 4 ? argv[3] : "");
 	return 0;

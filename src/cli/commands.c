@@ -19,7 +19,7 @@ static const char *const limit_words[] = {"memory", "pids", "cpu", "none", NULL}
 static const char *const cgroup_words[] = {"info", NULL};
 static const char *const view_words[] = {"--json", "--pid", NULL};
 static const char *const watch_words[] = {"-d", "--pid", NULL};
-static const char *const net_words[] = {"lo", "veth", "none", NULL};
+static const char *const net_words[] = {"lo", "veth", "bridge", "none", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -54,9 +54,11 @@ const struct command commands[] = {
 	{"diff", "", "what the container changed, as docker diff shows it (A added, C changed, D deleted)", NULL, 0, 0,
 	 COMPLETE_NONE, NULL, cmd_diff},
 	{"which", "PATH", "the layer a path in the container's / comes from", NULL, 1, 1, COMPLETE_NONE, NULL, cmd_which},
-	{"net", "lo|veth [HOST_CIDR CONTAINER_CIDR]|none", "networking for a new network namespace: lo up, a veth pair",
+	{"net", "lo|veth [HOST_CIDR CONTAINER_CIDR]|bridge NAME|none", "networking for a new network namespace: lo up, a veth pair",
 	 "A new network namespace has only lo, and it is down (ip link shows it). Needs the net flag.\n"
-	 "  veth: nsl-ID on the host, eth0 inside, a /30 from NSLAB_NET_POOL (10.213.0.0/16) unless given.", 1, 3,
+	 "  veth: nsl-ID on the host, eth0 inside, a /30 from NSLAB_NET_POOL (10.213.0.0/16) unless given.\n"
+	 "  bridge NAME: the host end plugs into bridge NAME (made if missing, gateway 10.214.0.1/24), so\n"
+	 "  containers of several nslab sessions reach each other.", 1, 3,
 	 COMPLETE_WORDS, net_words, cmd_net},
 	{"limit", "memory SIZE|pids N|cpu PCT%|none", "cgroup limits for the next launch (none: list them)",
 	 "Sizes take bytes, K/M/G or KiB/MiB/GiB. cpu is a share of one CPU: 50% is half of one.", 0, 2, COMPLETE_WORDS,

@@ -17,6 +17,7 @@
 #include "nslab/tree.h"
 #include "nslab/sys.h"
 #include "nslab/util.h"
+#include "launch_internal.h"
 
 #define MAX_CGROUPS 8
 
@@ -28,6 +29,7 @@ struct state_file {
 	int n_cgroups;
 	bool overlay;
 	char veth[16];
+	char bridge[16];
 };
 
 unsigned long long cleanup_proc_start(int pid)
@@ -76,6 +78,8 @@ static void parse_state(char *text, struct state_file *sf)
 			sf->overlay = true;
 		else if (!strcmp(line, "veth"))
 			snprintf(sf->veth, sizeof(sf->veth), "%s", v);
+		else if (!strcmp(line, "bridge"))
+			snprintf(sf->bridge, sizeof(sf->bridge), "%s", v);
 	}
 }
 
@@ -120,6 +124,11 @@ static int undo_state(const char *dir, const struct state_file *sf, struct clean
 	}
 	if (sf->veth[0] && if_nametoindex(sf->veth) && sys_traced_link_del(&t, sf->veth, NULL) == 0)
 		say(r, "  removed veth %s", sf->veth);
+	if (sf->bridge[0]) {
+		launch_host_bridge_release(&t, sf->bridge);
+		if (!if_nametoindex(sf->bridge))
+			say(r, "  removed bridge %s (no container was left on it)", sf->bridge);
+	}
 	snprintf(path, sizeof(path), "%s/merged", dir);
 	if (umount2(path, MNT_DETACH) == 0)
 		say(r, "  unmounted %s", path);

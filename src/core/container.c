@@ -175,7 +175,9 @@ void container_state_write(const struct container *c)
 	if (c->overlay)
 		fprintf(f, "overlay=%s\n", c->state_dir);
 	if (c->veth[0])
-		fprintf(f, "veth=%s\n", c->veth);
+		fprintf(f, "veth=%s\nnet_inside=%s\n", c->veth, c->spec.net_inside);
+	if (c->spec.net_bridge[0])
+		fprintf(f, "bridge=%s\n", c->spec.net_bridge);
 	if (fflush(f) == 0)
 		rename(tmp, path);
 	if (c->pid > 0 && (c->state == CONTAINER_RUNNING || c->state == CONTAINER_STOPPED))

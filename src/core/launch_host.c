@@ -1,7 +1,10 @@
 /* What the launcher makes on the host for a container, and undoes: its
  * cgroup and its overlay dirs. Everything is recorded in the state dir. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -166,6 +169,72 @@ static void format_addr(uint32_t a, int prefix, char *buf, size_t size)
 
 /* NSLAB_NET_POOL (default 10.213.0.0/16) is cut into /30s: .1 the host end,
  * .2 the container; the first one no host address overlaps is taken. */
+/* Addresses live containers already hold (net_inside= in their state files). */
+static bool address_taken(uint32_t a)
+{
+	char root[PATH_MAX], path[PATH_MAX + 300], text[4096];
+	uint32_t other;
+	int prefix;
+
+	container_state_root(root, sizeof(root));
+	_cleanup_closedir_ DIR *d = opendir(root);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/state", root, de->d_name);
+		if (read_file_at(AT_FDCWD, path, text, sizeof(text)) < 0)
+			continue;
+		const char *line = strstr(text, "net_inside=");
+		char value[24];
+		if (!line)
+			continue;
+		snprintf(value, sizeof(value), "%.*s", (int)strcspn(line + 11, "\n"), line + 11);
+		if (parse_cidr(value, &other, &prefix) == 0 && other == a)
+			return true;
+	}
+	return false;
+}
+
+static uint32_t bridge_address(const struct link_list *l, const char *bridge, int *prefix)
+{
+	uint32_t a;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].name, bridge) != 0)
+			continue;
+		for (int j = 0; j < l->v[i].n_addrs; j++)
+			if (l->v[i].addrs[j].family == AF_INET && parse_cidr(l->v[i].addrs[j].text, &a, prefix) == 0)
+				return a;
+	}
+	const char *net = getenv("NSLAB_BRIDGE_NET");
+	if (!net || parse_cidr(net, &a, prefix) < 0)
+		parse_cidr("10.214.0.1/24", &a, prefix);
+	return a;
+}
+
+/* On a bridge every container shares the bridge's subnet: the bridge is the
+ * gateway, each container takes the first address no one holds. */
+static int pick_on_bridge(struct spec *s, const struct link_list *l, struct nslab_error *e)
+{
+	int prefix;
+	uint32_t gw = bridge_address(l, s->net_bridge, &prefix);
+	uint32_t net = gw & mask_of(prefix), size = prefix >= 31 ? 0 : (1u << (32 - prefix));
+	char clash[96];
+
+	format_addr(gw, prefix, s->net_host, sizeof(s->net_host));
+	for (uint32_t i = 2; i + 1 < size; i++) {
+		uint32_t a = net + i;
+		if (a == gw || address_taken(a))
+			continue;
+		host_overlap(l, a, 32, clash, sizeof(clash));
+		if (clash[0] && strncmp(clash + strcspn(clash, " ") + 4, s->net_bridge, strlen(s->net_bridge)) != 0)
+			continue;
+		format_addr(a, prefix, s->net_inside, sizeof(s->net_inside));
+		return 0;
+	}
+	return nslab_error_set(e, EADDRNOTAVAIL, "", "no free address left on bridge %s", s->net_bridge);
+}
+
 int launch_host_pick_addresses(struct spec *s, struct nslab_error *e)
 {
 	struct link_list l = {0};
@@ -178,6 +247,11 @@ int launch_host_pick_addresses(struct spec *s, struct nslab_error *e)
 		return 0;
 	if (probe_links_read(0, &l, e) < 0)
 		return -1;
+	if (s->net_bridge[0]) {
+		int r = pick_on_bridge(s, &l, e);
+		link_list_free(&l);
+		return r;
+	}
 	if (s->net_host[0]) {
 		int r = 0;
 		if (parse_cidr(s->net_host, &h, &hp) < 0 || parse_cidr(s->net_inside, &c, &cp) < 0)
@@ -218,6 +292,73 @@ static int add_cidr(struct trace *t, int index, const char *name, const char *ci
 	return sys_traced_addr_add(t, index, name, ip, atoi(slash + 1), note);
 }
 
+/* nslab marks the bridges it made, so the last container to leave one
+ * removes it and never a bridge someone else made. */
+static void bridge_mark_path(const char *bridge, char *buf, size_t size)
+{
+	char root[PATH_MAX - 64];
+
+	container_state_root(root, sizeof(root));
+	snprintf(buf, size, "%s/.bridge-%s", root, bridge);
+}
+
+static int ensure_bridge(struct container *c, struct nslab_error *e)
+{
+	const char *br = c->spec.net_bridge;
+	char mark[PATH_MAX];
+
+	if (if_nametoindex(br))
+		return 0;
+	if (sys_traced_bridge_add(&c->trace, br, "a software switch on the host: the containers' host ends plug in") < 0 &&
+	    errno != EEXIST)
+		return nslab_error_set(e, errno, "rtnetlink bridge", "bridge %s: %s", br, strerror(errno));
+	if (errno != EEXIST) {
+		c->bridge_made = true;
+		bridge_mark_path(br, mark, sizeof(mark));
+		close(open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	}
+	int index = (int)if_nametoindex(br);
+	if (add_cidr(&c->trace, index, br, c->spec.net_host, "the bridge's address: every container's gateway") < 0 &&
+	    errno != EEXIST)
+		return nslab_error_set(e, errno, "rtnetlink", "%s: %s", br, strerror(errno));
+	if (sys_traced_link_up(&c->trace, index, br, NULL) < 0)
+		return nslab_error_set(e, errno, "rtnetlink", "%s: %s", br, strerror(errno));
+	return 0;
+}
+
+static int plug_into_bridge(struct container *c, int index, const char *name, struct nslab_error *e)
+{
+	const char *br = c->spec.net_bridge;
+
+	if (ensure_bridge(c, e) < 0)
+		return -1;
+	if (sys_traced_link_master(&c->trace, index, name, (int)if_nametoindex(br), br,
+				   "the host end becomes a port of the bridge") < 0 ||
+	    sys_traced_link_up(&c->trace, index, name, NULL) < 0)
+		return nslab_error_set(e, errno, "rtnetlink", "%s: %s", name, strerror(errno));
+	return 0;
+}
+
+/* Remove a bridge nslab made once no port is left in it. */
+void launch_host_bridge_release(struct trace *t, const char *bridge)
+{
+	char mark[PATH_MAX], brif[PATH_MAX];
+
+	if (!bridge[0])
+		return;
+	bridge_mark_path(bridge, mark, sizeof(mark));
+	if (access(mark, F_OK) != 0)
+		return;
+	snprintf(brif, sizeof(brif), "/sys/class/net/%s/brif", bridge);
+	_cleanup_closedir_ DIR *d = opendir(brif);
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (de->d_name[0] != '.')
+			return;
+	if (if_nametoindex(bridge))
+		sys_traced_link_del(t, bridge, "the last container left nslab's bridge");
+	unlink(mark);
+}
+
 int launch_host_veth(struct container *c, const struct plan *p, struct nslab_error *e)
 {
 	if (!c->spec.net_veth)
@@ -228,6 +369,8 @@ int launch_host_veth(struct container *c, const struct plan *p, struct nslab_err
 		return nslab_error_set(e, errno, "rtnetlink veth", "veth %s: %s", p->veth_host, strerror(errno));
 	container_state_write(c);
 	int index = (int)if_nametoindex(p->veth_host);
+	if (c->spec.net_bridge[0])
+		return plug_into_bridge(c, index, p->veth_host, e);
 	if (add_cidr(&c->trace, index, p->veth_host, c->spec.net_host, "the host end's address: the container's gateway") < 0 ||
 	    sys_traced_link_up(&c->trace, index, p->veth_host, NULL) < 0)
 		return nslab_error_set(e, errno, "rtnetlink", "%s: %s", p->veth_host, strerror(errno));
@@ -242,4 +385,5 @@ void launch_host_remove_veth(struct container *c)
 	if (if_nametoindex(c->veth))
 		sys_traced_link_del(&c->trace, c->veth, "remove the host end; its peer goes with it");
 	c->veth[0] = '\0';
+	launch_host_bridge_release(&c->trace, c->spec.net_bridge);
 }

@@ -32,6 +32,7 @@ void launch_host_remove_overlay(struct container *c);
 int launch_host_pick_addresses(struct spec *s, struct nslab_error *e);
 int launch_host_veth(struct container *c, const struct plan *p, struct nslab_error *e);
 void launch_host_remove_veth(struct container *c);
+void launch_host_bridge_release(struct trace *t, const char *bridge);
 /* Undo everything after a failed launch. */
 void launch_host_undo(struct container *c);
 

@@ -265,6 +265,8 @@ int spec_validate(const struct spec *s, uid_t euid, struct nslab_error *e)
 		return -1;
 	if (s->net_veth && need_flag(s, NS_NET, "net veth", "the inner end moves into the container's namespace", e) < 0)
 		return -1;
+	if (s->net_bridge[0] && !s->net_veth)
+		return nslab_error_set(e, EINVAL, "", "a bridge connects veth pairs: net veth");
 	if (s->net_veth && euid != 0)
 		return nslab_error_set(e, EPERM, "", "net veth needs CAP_NET_ADMIN in the host's network namespace: run nslab as root (rootless, only lo works)");
 	if ((s->overlay || s->n_layers) && !s->rootfs)
@@ -368,9 +370,10 @@ void spec_describe(const struct spec *s, FILE *out)
 		fputc('\n', out);
 	}
 	if (s->net_lo || s->net_veth)
-		fprintf(out, "  %-11slo up%s%s%s%s\n", "network", s->net_veth ? ", veth: host " : "",
+		fprintf(out, "  %-11slo up%s%s%s%s%s%s\n", "network", s->net_veth ? ", veth: host " : "",
 			s->net_veth ? (s->net_host[0] ? s->net_host : "(picked at launch)") : "", s->net_veth ? ", inside " : "",
-			s->net_veth ? (s->net_inside[0] ? s->net_inside : "(picked at launch)") : "");
+			s->net_veth ? (s->net_inside[0] ? s->net_inside : "(picked at launch)") : "",
+			s->net_bridge[0] ? ", on bridge " : "", s->net_bridge);
 	if (spec_has_limits(s)) {
 		fprintf(out, "  %-11s", "limits");
 		if (s->limits.memory)

@@ -160,3 +160,38 @@ int sys_traced_route_default(struct trace *t, const char *gateway, int ifindex, 
 		 gateway, ifindex, name);
 	return finish(t, nlh, start, note, args);
 }
+
+int sys_traced_bridge_add(struct trace *t, const char *name, const char *note)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	unsigned long long start = trace_clock();
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	snprintf(args, sizeof(args),
+		 "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL, IFLA_IFNAME=\"%s\", "
+		 "IFLA_LINKINFO={IFLA_INFO_KIND=\"bridge\"}}",
+		 name);
+	return finish(t, nlh, start, note, args);
+}
+
+int sys_traced_link_master(struct trace *t, int ifindex, const char *name, int master_index, const char *master,
+			   const char *note)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	unsigned long long start = trace_clock();
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_index);
+	snprintf(args, sizeof(args), "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK, ifi_index=%d (%s), IFLA_MASTER=%d (%s)}",
+		 ifindex, name, master_index, master);
+	return finish(t, nlh, start, note, args);
+}

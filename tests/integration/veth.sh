@@ -71,3 +71,21 @@ out=$(unshare --net sh -c "
 check_contains veth.sigkill-before "$out" "before 1"
 check_contains veth.sigkill-after "$out" "after 0"
 check_eq veth.host-links-unchanged "$host_links_before" "$(ip -o link | awk -F': ' '{print $2}' | sort)"
+
+# net bridge: two nslab sessions' containers on one bridge reach each other;
+# the bridge goes when the last one leaves.
+out=$(unshare --net sh -c "
+	ip link set lo up
+	'$NSLAB' -c \"set net pid mount; net bridge nslbr0; rootfs $ROOTFS; start sleep 100; exec /bin/sleep 4\" >/dev/null 2>&1 &
+	for i in \$(seq 50); do ip -o link | grep -q nslbr0 && [ -n \"\$(ls /sys/class/net/nslbr0/brif 2>/dev/null)\" ] && break; sleep 0.1; done
+	'$NSLAB' -c \"set net pid mount; net bridge nslbr0; rootfs $ROOTFS; start sleep 100;
+		exec ping -c 1 -W 2 10.214.0.2; exec /bin/sh -c 'ip -o -4 addr show eth0'; trace\" 2>&1
+	wait
+	echo bridge-after: \$(ip -o link | grep -c nslbr0)
+" 2>&1)
+check_contains veth.bridge-neighbour-ping "$out" "1 packets transmitted, 1 packets received"
+check_contains veth.bridge-second-address "$out" "inet 10.214.0.3/24"
+check_contains veth.bridge-plugs-port "$out" "IFLA_MASTER="
+check_contains veth.bridge-removed-after "$out" "bridge-after: 0"
+out=$("$NSLAB" -c "net bridge 'bad name!'" 2>&1)
+check_contains veth.bridge-bad-name "$out" "bridge name"
