@@ -339,23 +339,29 @@ static int plug_into_bridge(struct container *c, int index, const char *name, st
 	return 0;
 }
 
-/* Remove a bridge nslab made once no port is left in it. */
+/* Remove a bridge nslab made once no port is left in it. Ports are asked of
+ * rtnetlink (IFLA_MASTER), not /sys/class/net: sysfs shows the network
+ * namespace that mounted it, which need not be nslab's. */
 void launch_host_bridge_release(struct trace *t, const char *bridge)
 {
-	char mark[PATH_MAX], brif[PATH_MAX];
+	char mark[PATH_MAX];
+	struct link_list l = {0};
+	struct nslab_error e;
 
 	if (!bridge[0])
 		return;
 	bridge_mark_path(bridge, mark, sizeof(mark));
-	if (access(mark, F_OK) != 0)
+	int index = (int)if_nametoindex(bridge);
+	if (access(mark, F_OK) != 0 || !index || probe_links_read(0, &l, &e) < 0)
 		return;
-	snprintf(brif, sizeof(brif), "/sys/class/net/%s/brif", bridge);
-	_cleanup_closedir_ DIR *d = opendir(brif);
-	for (struct dirent *de; d && (de = readdir(d));)
-		if (de->d_name[0] != '.')
-			return;
-	if (if_nametoindex(bridge))
-		sys_traced_link_del(t, bridge, "the last container left nslab's bridge");
+	bool ports = false;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].master == index)
+			ports = true;
+	link_list_free(&l);
+	if (ports)
+		return;
+	sys_traced_link_del(t, bridge, "the last container left nslab's bridge");
 	unlink(mark);
 }
 

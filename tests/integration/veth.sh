@@ -77,7 +77,7 @@ check_eq veth.host-links-unchanged "$host_links_before" "$(ip -o link | awk -F':
 out=$(unshare --net sh -c "
 	ip link set lo up
 	'$NSLAB' -c \"set net pid mount; net bridge nslbr0; rootfs $ROOTFS; start sleep 100; exec /bin/sleep 4\" >/dev/null 2>&1 &
-	for i in \$(seq 50); do ip -o link | grep -q nslbr0 && [ -n \"\$(ls /sys/class/net/nslbr0/brif 2>/dev/null)\" ] && break; sleep 0.1; done
+	for i in \$(seq 50); do ip -o link show master nslbr0 2>/dev/null | grep -q nsl- && break; sleep 0.1; done
 	'$NSLAB' -c \"set net pid mount; net bridge nslbr0; rootfs $ROOTFS; start sleep 100;
 		exec ping -c 1 -W 2 10.214.0.2; exec /bin/sh -c 'ip -o -4 addr show eth0'; trace\" 2>&1
 	wait
