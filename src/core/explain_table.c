@@ -780,6 +780,15 @@ const size_t explain_n_entries = sizeof(explain_entries) / sizeof(explain_entrie
 
 /* First match wins: exact call names before the first-word fallback. */
 const struct explain_hint_row explain_hints[] = {
+	/* ---- rtnetlink ---- */
+	{"rtnetlink", EEXIST,
+	 "a link or address with that name is there already: another container's nsl-ID, or a leftover "
+	 "(nslab cleanup removes veths of a killed nslab); ip link shows them"},
+	{"rtnetlink", EPERM,
+	 "changing links needs CAP_NET_ADMIN over the network namespace: a veth in the host's namespace "
+	 "needs root; rootless, only the container's own lo can be brought up"},
+	{"rtnetlink", ENETUNREACH,
+	 "the gateway is not in the subnet of eth0's address: give HOST_CIDR and CONTAINER_CIDR in the same subnet"},
 	/* ---- cgroups and overlay ---- */
 	{"write cgroup.subtree_control", EBUSY,
 	 "cgroup v2's no-internal-processes rule: a cgroup that has processes of its own cannot hand "

@@ -353,6 +353,13 @@ static void test_print(void)
 	free(buf);
 }
 
+static void test_netlink_hints(void)
+{
+	CHECK_CONTAINS(explain_hint("rtnetlink", EEXIST), "nslab cleanup");
+	CHECK_CONTAINS(explain_hint("rtnetlink veth", EPERM), "CAP_NET_ADMIN");
+	CHECK_CONTAINS(explain_hint("rtnetlink", ENETUNREACH), "same subnet");
+}
+
 /* Every call name the trace can show has something to read. */
 static void test_every_traced_call_explained(void)
 {
@@ -377,6 +384,7 @@ static void test_every_traced_call_explained(void)
 int main(void)
 {
 	RUN(test_every_traced_call_explained);
+	RUN(test_netlink_hints);
 	RUN(test_namespaces_resolve);
 	RUN(test_namespace_details);
 	RUN(test_case_insensitive);
