@@ -83,10 +83,22 @@ static void parse_state(char *text, struct state_file *sf)
 	}
 }
 
+/* A zombie is gone for our purposes: it only waits to be reaped. */
+static bool zombie(int pid)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return false;
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 /* The same process as recorded, not a later one that got its pid. */
 static bool still_there(int pid, unsigned long long start)
 {
-	if (pid <= 0)
+	if (pid <= 0 || zombie(pid))
 		return false;
 	unsigned long long now = cleanup_proc_start(pid);
 	return now && (!start || now == start);

@@ -89,3 +89,18 @@ check_contains veth.bridge-plugs-port "$out" "IFLA_MASTER="
 check_contains veth.bridge-removed-after "$out" "bridge-after: 0"
 out=$("$NSLAB" -c "net bridge 'bad name!'" 2>&1)
 check_contains veth.bridge-bad-name "$out" "bridge name"
+
+# SIGKILL on a bridge: nslab cleanup removes the bridge nslab made.
+out=$(unshare --net sh -c "
+	'$NSLAB' -c 'set net pid; net bridge nslbr1; start sleep 100; exec sleep 100' >/dev/null 2>&1 &
+	n=\$!
+	for i in \$(seq 50); do ip -o link show master nslbr1 2>/dev/null | grep -q nsl- && break; sleep 0.1; done
+	echo before \$(ip -o link show dev nslbr1 2>/dev/null | wc -l)
+	kill -KILL \$n; wait \$n 2>/dev/null
+	for i in \$(seq 50); do ip -o link show master nslbr1 2>/dev/null | grep -q nsl- || break; sleep 0.1; done
+	'$NSLAB' cleanup 2>&1
+	echo after \$(ip -o link show dev nslbr1 2>/dev/null | wc -l)
+" 2>&1)
+check_contains veth.bridge-sigkill-before "$out" "before 1"
+check_contains veth.bridge-cleanup-says "$out" "removed bridge nslbr1"
+check_contains veth.bridge-sigkill-after "$out" "after 0"
