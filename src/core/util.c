@@ -54,39 +54,11 @@ int str_appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	return 0;
 }
 
-ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+/* Read from fd into buf[len..cap-1) until EOF or the buffer is full;
+ * returns the new length or -errno. */
+static ssize_t read_into(int fd, char *buf, size_t len, size_t cap)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (size == 0)
-		return -EINVAL;
-	while (len < size - 1) {
-		ssize_t r = read(fd, buf + len, size - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
-ssize_t read_fd_all(int fd, char **out)
-{
-	size_t cap = 16384, len = 0;
-	_cleanup_free_ char *buf = xmalloc(cap);
-
-	for (;;) {
-		if (len + 1 == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
+	while (len + 1 < cap) {
 		ssize_t r = read(fd, buf + len, cap - 1 - len);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -96,9 +68,39 @@ ssize_t read_fd_all(int fd, char **out)
 			break;
 		len += (size_t)r;
 	}
+	return (ssize_t)len;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (size == 0)
+		return -EINVAL;
+	ssize_t len = read_into(fd, buf, 0, size);
+	if (len >= 0)
+		buf[len] = '\0';
+	return len;
+}
+
+ssize_t read_fd_all(int fd, char **out)
+{
+	size_t cap = 16384;
+	ssize_t len = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
+
+	/* A full buffer may mean more to come: grow and go on until EOF. */
+	while ((len = read_into(fd, buf, (size_t)len, cap)) >= 0 && (size_t)len + 1 == cap) {
+		cap *= 2;
+		buf = xrealloc(buf, cap);
+	}
+	if (len < 0)
+		return len;
 	buf[len] = '\0';
 	*out = steal_pointer(&buf);
-	return (ssize_t)len;
+	return len;
 }
 
 char *read_file_all(const char *path)
