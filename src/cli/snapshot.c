@@ -58,6 +58,8 @@ void snapshot_take(struct snapshot *s, pid_t target, unsigned mask, const struct
 			ok = procs_ok;
 		else if (part == VIEW_MEM)
 			ok = procs_ok && probe_meminfo_read(&s->host_mem, &e) == 0;
+		else if (part == VIEW_NS && (mask & (1u << VIEW_IDS)))
+			ok = s->have[VIEW_IDS]; /* one identity probe serves both */
 		else
 			ok = take_pair(s, (enum view_part)part, &e);
 		s->have[part] = ok;
@@ -67,6 +69,8 @@ void snapshot_take(struct snapshot *s, pid_t target, unsigned mask, const struct
 	/* ids and ns share one probe. */
 	if ((mask & (1u << VIEW_NS)) && !(mask & (1u << VIEW_IDS)))
 		s->have[VIEW_IDS] = s->have[VIEW_NS];
+	if ((mask & (1u << VIEW_NS)) && (mask & (1u << VIEW_IDS)) && !s->have[VIEW_NS])
+		snprintf(s->errors[VIEW_NS], sizeof(s->errors[VIEW_NS]), "%s", s->errors[VIEW_IDS]);
 }
 
 void snapshot_free(struct snapshot *s)
