@@ -7,8 +7,10 @@ packages=(
 	build-essential pkg-config libreadline-dev libncurses-dev libjson-c-dev libcap-dev libarchive-dev libmnl-dev
 	# the default rootfs is built from a static busybox
 	busybox-static
-	# tests: tmux drives the REPL; util-linux, iproute2 and procps are the oracles
-	tmux util-linux iproute2 procps psmisc binutils file python3
+	# tests: tmux drives the REPL; util-linux, iproute2, procps and libcap's
+	# capsh are the oracles; tar's compressors make the import tests' tarballs
+	tmux util-linux iproute2 procps psmisc binutils file python3 libcap2-bin
+	tar gzip xz-utils zstd bzip2
 )
 
 if [ "$(id -u)" -ne 0 ]; then
