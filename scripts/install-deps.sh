@@ -8,9 +8,10 @@ packages=(
 	# the default rootfs is built from a static busybox
 	busybox-static
 	# tests: tmux drives the REPL; util-linux, iproute2, procps and libcap's
-	# capsh are the oracles; tar's compressors make the import tests' tarballs
+	# capsh are the oracles; tar's compressors make the import tests' tarballs;
+	# man renders the installed man page
 	tmux util-linux iproute2 procps psmisc binutils file python3 libcap2-bin
-	tar gzip xz-utils zstd bzip2
+	tar gzip xz-utils zstd bzip2 man-db
 )
 
 if [ "$(id -u)" -ne 0 ]; then
