@@ -42,6 +42,20 @@ static struct nlmsghdr *put_header(char *buf, int type, int flags)
 	return nlh;
 }
 
+/* An RTM_*LINK request: the header, an ifinfomsg for ifindex (0: by name),
+ * and IFLA_IFNAME when a name is given. */
+static struct nlmsghdr *put_link(char *buf, int type, int flags, int ifindex, const char *name)
+{
+	struct nlmsghdr *nlh = put_header(buf, type, flags);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
 static int finish(struct trace *t, struct nlmsghdr *nlh, unsigned long long start, const char *note, const char *args)
 {
 	int r = request(nlh);
@@ -55,11 +69,9 @@ int sys_traced_link_up(struct trace *t, int ifindex, const char *name, const cha
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, 0, ifindex, NULL);
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	snprintf(args, sizeof(args),
@@ -72,11 +84,7 @@ int sys_traced_veth_add(struct trace *t, const char *name, const char *peer, pid
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], args[400];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, name);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -100,11 +108,7 @@ int sys_traced_link_del(struct trace *t, const char *name, const char *note)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_header(buf, RTM_DELLINK, 0);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	struct nlmsghdr *nlh = put_link(buf, RTM_DELLINK, 0, 0, name);
 	snprintf(args, sizeof(args), "{type=RTM_DELLINK, flags=NLM_F_REQUEST|NLM_F_ACK, IFLA_IFNAME=\"%s\"}", name);
 	return finish(t, nlh, start, note, args);
 }
@@ -165,11 +169,7 @@ int sys_traced_bridge_add(struct trace *t, const char *name, const char *note)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, name);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
@@ -185,11 +185,8 @@ int sys_traced_link_master(struct trace *t, int ifindex, const char *name, int m
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, 0, ifindex, NULL);
 
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_index);
 	snprintf(args, sizeof(args), "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK, ifi_index=%d (%s), IFLA_MASTER=%d (%s)}",
 		 ifindex, name, master_index, master);
