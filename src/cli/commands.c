@@ -20,6 +20,7 @@ static const char *const cgroup_words[] = {"info", NULL};
 static const char *const view_words[] = {"--json", "--pid", NULL};
 static const char *const watch_words[] = {"-d", "--pid", NULL};
 static const char *const net_words[] = {"lo", "veth", "bridge", "none", NULL};
+static const char *const lesson_words[] = {"--auto", "--check", "--from", "--pace", "--verbose", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -112,6 +113,12 @@ const struct command commands[] = {
 	 trace_words, cmd_trace},
 	{"explain", "WORD", "what a flag, call, errno or idea means, and what to read next", NULL, 0, -1, COMPLETE_EXPLAIN,
 	 NULL, cmd_explain},
+	{"lesson", "[NAME] [--auto|--check] [--from STEP] [--pace PCT]", "lessons: list them, walk one, play or check it",
+	 "Without NAME: the lessons with their length and your progress. With NAME (or its number): walk it\n"
+	 "step by step, each command typed for you at the prompt. --auto plays it without pauses (a\n"
+	 "projector; --pace 50 is twice as fast), --check runs it unattended and says where it differs.\n"
+	 "`lesson --check` checks every lesson. The file format is lessons/README.md.",
+	 0, 6, COMPLETE_WORDS, lesson_words, cmd_lesson},
 	{"doctor", "", "what this machine allows for containers, and why", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_doctor},
 	{"cleanup", "", "remove what a killed nslab left behind (cgroups, overlay dirs, state)", NULL, 0, 0, COMPLETE_NONE,
 	 NULL, cmd_cleanup},

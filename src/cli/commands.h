@@ -84,8 +84,16 @@ int cmd_ns(struct session *, int, char **, struct nslab_error *);
 int cmd_compare(struct session *, int, char **, struct nslab_error *);
 int cmd_watch(struct session *, int, char **, struct nslab_error *);
 int cmd_mem(struct session *, int, char **, struct nslab_error *);
+/* cmd_lesson.c: lessons */
+int cmd_lesson(struct session *, int, char **, struct nslab_error *);
 /* cmd_limits.c: cgroups */
 int cmd_limit(struct session *, int, char **, struct nslab_error *);
 int cmd_cgroup(struct session *, int, char **, struct nslab_error *);
+
+/* cmd_slides.c: slide decks */
+int cmd_slides(struct session *, int, char **, struct nslab_error *);
+/* Open deck NAME at page (from 1): full screen when standard input and output
+ * are terminals and out is stdout, else that page as plain text to out. */
+int slides_open(const char *name, int page, FILE *out, struct nslab_error *e);
 
 #endif

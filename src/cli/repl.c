@@ -116,42 +116,82 @@ static void history_path(char *buf, size_t size)
 	snprintf(buf, size, "%s/.nslab_history", home && *home ? home : ".");
 }
 
-int repl_run(struct session *s)
+/* Text readline starts the next line with (a lesson's pre-typed command). */
+static const char *pretyped;
+
+static int insert_pretyped(void)
 {
-	char prompt[256], hist[4096];
+	if (pretyped && *pretyped)
+		rl_insert_text(pretyped);
+	pretyped = NULL;
+	return 0;
+}
+
+static int active;
+
+void repl_begin(void)
+{
+	char hist[4096];
 	struct sigaction sa = {.sa_handler = on_sigint};
 
+	if (active++)
+		return;
 	rl_readline_name = "nslab";
 	rl_attempted_completion_function = complete;
 	rl_basic_word_break_characters = " \t;";
 	rl_signal_event_hook = on_signal_event;
+	rl_startup_hook = insert_pretyped;
 	sigaction(SIGINT, &sa, NULL);
 	history_path(hist, sizeof(hist));
 	using_history();
 	read_history(hist);
+}
+
+void repl_end(void)
+{
+	char hist[4096];
+
+	if (--active)
+		return;
+	history_path(hist, sizeof(hist));
+	stifle_history(HISTORY_MAX);
+	write_history(hist);
+}
+
+char *repl_read(const char *prompt, const char *text)
+{
+	got_sigint = 0;
+	pretyped = text;
+	char *line = readline(prompt);
+	pretyped = NULL;
+	if (container_pending_signal()) {
+		free(line);
+		return NULL;
+	}
+	if (line && line[strspn(line, " \t")])
+		add_history(line);
+	return line;
+}
+
+int repl_run(struct session *s)
+{
+	char prompt[256];
+
+	repl_begin();
 	fputs("nslab " NSLAB_VERSION ": build a container one flag at a time. help lists commands; Ctrl-D quits.\n", s->out);
-	int status = 0;
 	while (!s->quit && !container_pending_signal()) {
 		session_poll(s);
 		session_prompt(s, prompt, sizeof(prompt));
-		got_sigint = 0;
-		char *line = readline(prompt);
-		if (container_pending_signal()) {
-			free(line);
-			break;
-		}
+		char *line = repl_read(prompt, NULL);
 		if (!line) {
-			fputc('\n', s->out);
+			if (!container_pending_signal())
+				fputc('\n', s->out);
 			break;
 		}
-		if (line[strspn(line, " \t")]) {
-			add_history(line);
-			status = command_run_text(s, line, NULL, true) < 0 ? 1 : 0;
-		}
+		if (line[strspn(line, " \t")])
+			command_run_text(s, line, NULL, true);
 		free(line);
 	}
-	stifle_history(HISTORY_MAX);
-	write_history(hist);
-	(void)status;
+	repl_end();
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <json-c/json.h>
 #include "nslab/cgroup.h"
 #include "nslab/probe.h"
 
@@ -42,6 +43,8 @@ void snapshot_free(struct snapshot *s);
 void view_text(const struct snapshot *s, enum view_part part, FILE *out);
 /* One JSON document for the parts in mask: {"target": PID, "ps": {...}, ...}. */
 void view_json(const struct snapshot *s, unsigned mask, FILE *out);
+/* The same document as a json-c object (the caller puts it). */
+json_object *view_json_object(const struct snapshot *s, unsigned mask);
 
 #define SIDE_HOST 0
 #define SIDE_INSIDE 1

@@ -192,7 +192,7 @@ static json_object *part_json(const struct snapshot *s, enum view_part part)
 	}
 }
 
-void view_json(const struct snapshot *s, unsigned mask, FILE *out)
+json_object *view_json_object(const struct snapshot *s, unsigned mask)
 {
 	json_object *root = json_object_new_object();
 
@@ -200,6 +200,13 @@ void view_json(const struct snapshot *s, unsigned mask, FILE *out)
 	for (int part = 0; part < VIEW_COUNT; part++)
 		if (mask & (1u << part))
 			json_object_object_add(root, view_part_names[part], part_json(s, (enum view_part)part));
+	return root;
+}
+
+void view_json(const struct snapshot *s, unsigned mask, FILE *out)
+{
+	json_object *root = view_json_object(s, mask);
+
 	fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 }

@@ -62,3 +62,24 @@ int paths_default_rootfs(char *buf, size_t size)
 	snprintf(buf, size, "%s/rootfs", NSLAB_DATADIR);
 	return is_dir(buf) ? 0 : -ENOENT;
 }
+
+int paths_data_dir(const char *what, char *buf, size_t size)
+{
+	char env_name[64], rel[128];
+
+	snprintf(env_name, sizeof(env_name), "NSLAB_%s", what);
+	for (char *c = env_name; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+	const char *env = getenv(env_name);
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return is_dir(buf) ? 0 : -ENOENT;
+	}
+	if (beside_binary(what, buf, size) == 0)
+		return 0;
+	snprintf(rel, sizeof(rel), "share/nslab/%s", what);
+	if (beside_binary(rel, buf, size) == 0)
+		return 0;
+	snprintf(buf, size, "%s/%s", NSLAB_DATADIR, what);
+	return is_dir(buf) ? 0 : -ENOENT;
+}
