@@ -42,7 +42,7 @@ CORE_LIB := $(BUILD)/libnslab-core.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-HELPERS := build/helpers/nsinfo build/helpers/hungry
+HELPERS := build/helpers/nsinfo build/helpers/hungry build/helpers/escape
 ROOTFS  := build/rootfs
 
 .PHONY: all rootfs check unit install clean distclean format bench

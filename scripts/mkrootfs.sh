@@ -9,7 +9,7 @@ note() { echo "$prog: $*" >&2; }
 
 if [[ $# -ne 2 || $1 == -h || $1 == --help ]]; then
 	echo "usage: $0 DEST HELPERDIR" >&2
-	echo "Build a busybox root tree at DEST (replacing an older one) with HELPERDIR/nsinfo and HELPERDIR/hungry." >&2
+	echo "Build a busybox root tree at DEST (replacing an older one) with HELPERDIR/nsinfo, hungry and escape." >&2
 	[[ $# -eq 1 && ($1 == -h || $1 == --help) ]] && exit 0
 	exit 2
 fi
@@ -41,7 +41,7 @@ busybox=$(readlink -f "$busybox")
 is_static "$busybox" ||
 	die "$busybox is not a statically linked executable and would not run inside the rootfs; install the static one: apt-get install busybox-static"
 
-for h in nsinfo hungry; do
+for h in nsinfo hungry escape; do
 	[[ -x $helperdir/$h ]] || die "$helperdir/$h missing; build it first (make build/helpers/$h)"
 	is_static "$helperdir/$h" || die "$helperdir/$h is not a statically linked executable; build it with -static"
 done
@@ -178,7 +178,7 @@ else
 fi
 
 # -- helpers
-install -m 0755 "$helperdir/nsinfo" "$helperdir/hungry" "$tmp/usr/bin/"
+install -m 0755 "$helperdir/nsinfo" "$helperdir/hungry" "$helperdir/escape" "$tmp/usr/bin/"
 
 # -- stamp last, so its mtime is newer than everything make compares it with
 cat >"$tmp/.nslab-rootfs" <<EOF

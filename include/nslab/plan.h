@@ -19,6 +19,7 @@ enum step_kind {
 	STEP_WRITE_UID_MAP,	/* parent: /proc/PID/uid_map */
 	STEP_WRITE_GID_MAP,	/* parent: /proc/PID/gid_map */
 	STEP_RELEASE,		/* parent: let the waiting child go on */
+	STEP_UNSHARE_CGROUP,	/* child: its cgroup namespace, once it is in nslab/ID */
 	STEP_UNSHARE_TIME,	/* child: a time namespace for what it execs */
 	STEP_WRITE_TIMENS,	/* child: /proc/self/timens_offsets */
 	STEP_ENTER_TIME,	/* child: setns into the time namespace it made */

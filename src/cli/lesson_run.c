@@ -1,15 +1,62 @@
 /* What every lesson mode shares: the lesson's session, running a transcript
  * command captured and matched, checks, reports, and quiet replays. */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nslab/paths.h"
+#include "nslab/tree.h"
 #include "nslab/util.h"
 #include "commands.h"
 #include "lesson_run.h"
 #include "view.h"
+
+static void export_paths(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		setenv("NSLAB", buf, 1);
+	}
+	if (!getenv("NSLAB_ROOTFS") && paths_default_rootfs(buf, sizeof(buf)) == 0)
+		setenv("NSLAB_ROOTFS", buf, 1);
+}
+
+static int enter_dir(struct lesson_ctx *x, struct nslab_error *e)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(x->dir, sizeof(x->dir), "%s/nslab-lesson-XXXXXX", tmp && *tmp == '/' && strlen(tmp) < 40 ? tmp : "/tmp");
+	x->old_cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x->old_cwd < 0 || !mkdtemp(x->dir) || chdir(x->dir) < 0) {
+		x->dir[0] = '\0';
+		return nslab_error_set(e, errno, "mkdtemp", "lesson: cannot make its working directory: %s",
+				       strerror(errno));
+	}
+	setenv("LESSON_DIR", x->dir, 1);
+	export_paths();
+	return 0;
+}
+
+static void leave_dir(struct lesson_ctx *x)
+{
+	struct nslab_error e = {0};
+
+	if (x->old_cwd >= 0 && fchdir(x->old_cwd) < 0)
+		(void)chdir("/");
+	if (x->old_cwd >= 0)
+		close(x->old_cwd);
+	x->old_cwd = -1;
+	if (x->dir[0] && tree_remove(x->dir, &e) < 0)
+		nslab_error_print(&e, stderr);
+	x->dir[0] = '\0';
+	unsetenv("LESSON_DIR");
+}
 
 int lesson_ctx_init(struct lesson_ctx *x, struct lesson *l, enum lesson_mode mode, struct nslab_error *e)
 {
@@ -20,10 +67,11 @@ int lesson_ctx_init(struct lesson_ctx *x, struct lesson *l, enum lesson_mode mod
 	x->out = stdout;
 	session_init(&x->s, stdout);
 	x->s.interactive = mode == LESSON_WALK;
+	x->old_cwd = -1;
 	x->term_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (x->term_fd < 0)
 		return nslab_error_set(e, errno, "dup", "lesson: %s", strerror(errno));
-	return 0;
+	return enter_dir(x, e);
 }
 
 static bool capture_ready(struct lesson_ctx *x)
@@ -44,6 +92,7 @@ void lesson_ctx_free(struct lesson_ctx *x)
 	session_free(&x->s);
 	capture_free(x->cap);
 	x->cap = NULL;
+	leave_dir(x);
 	if (x->term_fd >= 0)
 		close(x->term_fd);
 	x->term_fd = -1;

@@ -17,6 +17,8 @@ struct lesson_ctx {
 	struct session s;	/* the lesson's own: the REPL's spec is left alone */
 	struct capture *cap;
 	int term_fd;		/* a dup of the terminal (or of stdout): echoes go here */
+	int old_cwd;		/* the lesson runs in a fresh directory of its own */
+	char dir[64];
 	FILE *out;		/* the runner's own words */
 	enum lesson_mode mode;
 	int pace;		/* --auto: percent of the normal pauses */
@@ -32,6 +34,9 @@ struct lesson_result {
 	size_t bad_line;
 };
 
+/* The lesson's session, and a fresh working directory ($LESSON_DIR, removed
+ * at the end) for the files its commands make; `$` commands also see $NSLAB
+ * (this program) and $NSLAB_ROOTFS (the default rootfs). */
 int lesson_ctx_init(struct lesson_ctx *x, struct lesson *l, enum lesson_mode mode, struct nslab_error *e);
 void lesson_ctx_free(struct lesson_ctx *x);
 

@@ -259,6 +259,8 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 	switch (st->kind) {
 	case STEP_BECOME_ROOT:
 		return launch_become_root(x->t);
+	case STEP_UNSHARE_CGROUP:
+		return sys_traced_unshare(x->t, CLONE_NEWCGROUP, "a cgroup namespace rooted at the cgroup it is in now");
 	case STEP_UNSHARE_TIME:
 		return sys_traced_unshare(x->t, CLONE_NEWTIME, "a new time namespace for children; the caller stays outside for now");
 	case STEP_WRITE_TIMENS:

@@ -216,6 +216,11 @@ int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_d
 	if (s->overlay && plan_overlay(s, state_dir, p, e) < 0)
 		return -1;
 	p->clone_flags = spec_clone_flags(s) & ~(unsigned long)CLONE_NEWTIME;
+	/* A cgroup namespace is rooted at the cgroup its maker is in: with a
+	 * cgroup of its own, the child makes it once it has been put there. */
+	bool cgroup_later = has(s, NS_CGROUP) && spec_has_limits(s);
+	if (cgroup_later)
+		p->clone_flags &= ~(unsigned long)CLONE_NEWCGROUP;
 	spec_flags_names(p->clone_flags, names, sizeof(names));
 	add(p, STEP_CLONE, SIDE_PARENT, "clone3(%s%s): the child starts in its namespaces and waits", names,
 	    spec_has_limits(s) ? ", into its cgroup on v2" : "");
@@ -235,6 +240,9 @@ int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_d
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on (no uid map: it shows as uid 65534 inside)");
 	else
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child to go on");
+	if (cgroup_later)
+		add(p, STEP_UNSHARE_CGROUP, SIDE_CHILD,
+		    "unshare(CLONE_NEWCGROUP) now that it is in nslab/ID: the namespace is rooted there, so it sees itself at /");
 	plan_become_root(s, euid, egid, p);
 	if (has(s, NS_TIME)) {
 		add(p, STEP_UNSHARE_TIME, SIDE_CHILD, "unshare(CLONE_NEWTIME): a time namespace, not yet entered");
