@@ -139,8 +139,8 @@ const struct explain_entry explain_entries[] = {
 		.text = "Moves the calling process into new namespaces, where clone makes a\n"
 			"new process in them. Two exceptions: for PID and time namespaces the\n"
 			"caller stays put and only its later children enter. unshare(1) from\n"
-			"util-linux wraps it; `export unshare` prints the unshare(1) command\n"
-			"line for the current spec.",
+			"util-linux wraps it. nslab uses it for the time namespace, and for\n"
+			"the cgroup namespace once the child is in its own cgroup.",
 		.man = "unshare(2)",
 	},
 	{
@@ -170,10 +170,10 @@ const struct explain_entry explain_entries[] = {
 		.word = "umount2",
 		.kind = "call",
 		.aliases = "umount",
-		.text = "Detaches a mount. After pivot_root the old root is still mounted at\n"
-			"put_old; nslab detaches it with MNT_DETACH (gone from view at once,\n"
-			"freed when nothing uses it any more) and removes the directory, so\n"
-			"the host's files can no longer be reached from inside.",
+		.text = "Detaches a mount. nslab calls pivot_root(\".\", \".\"), which stacks\n"
+			"the old root on top of the new one; umount2(\".\", MNT_DETACH) then\n"
+			"takes it off (gone from view at once, freed when nothing uses it any\n"
+			"more), so the host's files can no longer be reached from inside.",
 		.man = "umount2(2)",
 	},
 	{
@@ -181,7 +181,8 @@ const struct explain_entry explain_entries[] = {
 		.kind = "call",
 		.aliases = NULL,
 		.text = "Swaps the root mount of the caller's mount namespace: new_root\n"
-			"becomes / and the old root moves to put_old, which nslab unmounts.\n"
+			"becomes / and the old root moves to put_old. nslab passes \".\" for\n"
+			"both, so the old root stacks on the new one and is then unmounted.\n"
 			"Unlike chroot it changes the mount tree, so no way back remains.\n"
 			"Rules: new_root must be a mount point (nslab bind-mounts the rootfs\n"
 			"onto itself), put_old must be under it, and neither may hang off a\n"
@@ -226,8 +227,8 @@ const struct explain_entry explain_entries[] = {
 		.text = "A software switch in the host's network namespace: the host ends\n"
 			"of several containers' veth pairs plug into it, so the containers\n"
 			"reach each other, and the bridge's own address is their gateway.\n"
-			"docker0 is one. nslab's veth gives each container its own /30 to\n"
-			"the host instead; a shared bridge is the next step.",
+			"docker0 is one. nslab's `net bridge NAME` plugs each container's\n"
+			"host end into NAME (made if missing, gateway 10.214.0.1/24).",
 		.man = "ip-link(8)",
 	},
 	{
@@ -276,8 +277,8 @@ const struct explain_entry explain_entries[] = {
 		.word = "mkdir",
 		.kind = "call",
 		.aliases = NULL,
-		.text = "Makes a directory. nslab uses it for mount points inside the rootfs\n"
-			"(/proc, /tmp, put_old), for overlay dirs, and for cgroups: in\n"
+		.text = "Makes a directory. nslab uses it for missing mount points inside\n"
+			"the rootfs (/proc, a tmpfs target), for overlay dirs, and cgroups: in\n"
 			"cgroupfs, mkdir creates a new cgroup with its control files already\n"
 			"in it. EEXIST is fine for a mount point that is already there.",
 		.man = "mkdir(2)",
@@ -286,10 +287,10 @@ const struct explain_entry explain_entries[] = {
 		.word = "rmdir",
 		.kind = "call",
 		.aliases = NULL,
-		.text = "Removes an empty directory. nslab uses it for put_old once the old\n"
-			"root is unmounted, and to delete cgroups: a cgroup goes with rmdir\n"
-			"(its control files don't count as contents), but only when no\n"
-			"process is left in it and it has no child cgroups.",
+		.text = "Removes an empty directory. nslab uses it to delete cgroups: a\n"
+			"cgroup goes with rmdir (its control files don't count as\n"
+			"contents), but only when no process is left in it and it has no\n"
+			"child cgroups.",
 		.man = "rmdir(2)",
 	},
 	{
@@ -681,7 +682,7 @@ const struct explain_entry explain_entries[] = {
 			"as one tree. A name in upper hides the same name below; changing a\n"
 			"lower file copies it up first. Image layers become lower dirs, so\n"
 			"many containers share one copy. Mountable in a user namespace since\n"
-			"Linux 5.11. nslab's overlay step comes in a later release.",
+			"Linux 5.11. In nslab: overlay on, layer add DIR, diff, which PATH.",
 		.man = "mount(8)",
 	},
 	{
