@@ -21,6 +21,7 @@ static const char *const view_words[] = {"--json", "--pid", NULL};
 static const char *const watch_words[] = {"-d", "--pid", NULL};
 static const char *const net_words[] = {"lo", "veth", "bridge", "none", NULL};
 static const char *const lesson_words[] = {"--auto", "--check", "--from", "--pace", "--verbose", NULL};
+static const char *const slides_words[] = {"--list", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -118,7 +119,9 @@ const struct command commands[] = {
 	 "step by step, each command typed for you at the prompt. --auto plays it without pauses (a\n"
 	 "projector; --pace 50 is twice as fast), --check runs it unattended and says where it differs.\n"
 	 "`lesson --check` checks every lesson. The file format is lessons/README.md.",
-	 0, 6, COMPLETE_WORDS, lesson_words, cmd_lesson},
+	 0, 6, COMPLETE_LESSON, lesson_words, cmd_lesson},
+	{"slides", "[--list] [NAME [PAGE]]", "slide decks, full screen: arrows and PgUp/PgDn", NULL, 0, 2, COMPLETE_LESSON,
+	 slides_words, cmd_slides},
 	{"doctor", "", "what this machine allows for containers, and why", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_doctor},
 	{"cleanup", "", "remove what a killed nslab left behind (cgroups, overlay dirs, state)", NULL, 0, 0, COMPLETE_NONE,
 	 NULL, cmd_cleanup},

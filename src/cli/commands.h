@@ -14,6 +14,7 @@ enum complete_kind {
 	COMPLETE_PATH,		/* file names */
 	COMPLETE_COMMAND,	/* command names (help) */
 	COMPLETE_EXPLAIN,	/* explain's words */
+	COMPLETE_LESSON,	/* lesson names, then the command's words */
 };
 
 struct command {

@@ -8,6 +8,8 @@
 #include <readline/readline.h>
 
 #include "nslab/explain.h"
+#include "nslab/lesson.h"
+#include "nslab/paths.h"
 #include "nslab/util.h"
 #include "commands.h"
 #include "repl.h"
@@ -20,6 +22,27 @@ static enum complete_kind complete_mode;
 static char *dup_match(const char *word, const char *text, size_t len)
 {
 	return strncmp(word, text, len) == 0 ? xstrdup(word) : NULL;
+}
+
+/* Lesson names (from the lessons directory, read once) and the command's words. */
+static char lesson_names[64][LESSON_NAME_MAX];
+static size_t lesson_names_n;
+
+static void load_lesson_names(const char *const *words)
+{
+	char dir[4096];
+	struct lesson_entry *v;
+	struct nslab_error e;
+
+	if (lesson_names_n)
+		return;
+	int n = paths_data_dir("lessons", dir, sizeof(dir)) == 0 ? lesson_list(dir, &v, &e) : -1;
+	for (int k = 0; k < n && lesson_names_n < ARRAY_SIZE(lesson_names); k++)
+		snprintf(lesson_names[lesson_names_n++], LESSON_NAME_MAX, "%s", v[k].name);
+	if (n >= 0)
+		free(v);
+	for (size_t k = 0; words && words[k] && lesson_names_n < ARRAY_SIZE(lesson_names); k++)
+		snprintf(lesson_names[lesson_names_n++], LESSON_NAME_MAX, "%s", words[k]);
 }
 
 static char *generate(const char *text, int state)
@@ -40,6 +63,14 @@ static char *generate(const char *text, int state)
 	if (complete_mode == COMPLETE_EXPLAIN) {
 		while (i < explain_count()) {
 			char *m = dup_match(explain_at(i++)->word, text, len);
+			if (m)
+				return m;
+		}
+		return NULL;
+	}
+	if (complete_mode == COMPLETE_LESSON) {
+		while (i < lesson_names_n) {
+			char *m = dup_match(lesson_names[i++], text, len);
 			if (m)
 				return m;
 		}
@@ -78,6 +109,8 @@ static char **complete(const char *text, int start, int end)
 	}
 	if (c->complete == COMPLETE_NONE)
 		return NULL;
+	if (c->complete == COMPLETE_LESSON)
+		load_lesson_names(c->words);
 	return rl_completion_matches(text, generate);
 }
 

@@ -19,4 +19,10 @@ struct tui_opts {
  * terminal exactly. Fails without a terminal. */
 int tui_watch(const struct tui_opts *o, struct nslab_error *e);
 
+struct slide_deck;
+/* A slide deck full screen (slides.c), from first_page (counting from 1,
+ * clamped to the deck) until q or Esc. Restores the terminal exactly. Fails
+ * without a terminal. */
+int tui_slides(const struct slide_deck *d, int first_page, struct nslab_error *e);
+
 #endif
