@@ -12,6 +12,7 @@
 
 #include "nslab/util.h"
 #include "panel.h"
+#include "terminal.h"
 #include "tui.h"
 
 #define DELAY_MIN    1
@@ -20,13 +21,7 @@
 
 /* ---- colours, or attributes on a monochrome terminal and under NO_COLOR */
 
-struct role_style {
-	short fg, bg; /* -1: the terminal's default */
-	int attr;     /* with colour */
-	int mono;     /* without */
-};
-
-static const struct role_style styles[ROLE_COUNT] = {
+static const struct tui_style styles[ROLE_COUNT] = {
     [ROLE_NORMAL] = {-1, -1, 0, 0},
     [ROLE_TITLE] = {COLOR_CYAN, -1, A_BOLD, A_BOLD | A_UNDERLINE},
     [ROLE_TITLE_FOCUS] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD},
@@ -47,114 +42,9 @@ int tui_attr(const struct tui *t, enum tui_role role)
 	return t->attrs[role];
 }
 
-/* https://no-color.org: set and not empty means no colour at all. */
-static bool colour_wanted(void)
-{
-	const char *no = getenv("NO_COLOR");
-
-	return !(no && *no) && has_colors();
-}
-
 static void attrs_init(struct tui *t)
 {
-	bool colour = colour_wanted() && start_color() == OK;
-	bool dflt = colour && use_default_colors() == OK;
-
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		const struct role_style *s = &styles[r];
-		if (!colour || (s->fg < 0 && s->bg < 0) || r >= COLOR_PAIRS) {
-			t->attrs[r] = colour ? s->attr : s->mono;
-			continue;
-		}
-		short fg = s->fg < 0 && !dflt ? COLOR_WHITE : s->fg, bg = s->bg < 0 && !dflt ? COLOR_BLACK : s->bg;
-		init_pair((short)r, fg, bg);
-		t->attrs[r] = (int)COLOR_PAIR(r) | s->attr;
-	}
-}
-
-/* ---- the terminal */
-
-/* ncurses installs handlers for these when they are at their default (SIGWINCH only
- * once a process, so a second watch would miss resizes): the REPL gets its own back,
- * and SIGWINCH is ours while the screen is up. */
-static const int curses_signals[] = {SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
-
-static volatile sig_atomic_t got_winch;
-
-static void on_winch(int sig)
-{
-	(void)sig;
-	got_winch = 1;
-}
-
-/* The new size into curses, which then has a KEY_RESIZE for screen_key like any key. */
-static void take_resize(void)
-{
-	struct winsize ws;
-
-	got_winch = 0;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || !ws.ws_row || !ws.ws_col)
-		return;
-	if (ws.ws_row != LINES || ws.ws_col != COLS)
-		resizeterm(ws.ws_row, ws.ws_col);
-	ungetch(KEY_RESIZE);
-}
-
-struct term {
-	SCREEN *sp;
-	struct sigaction old[ARRAY_SIZE(curses_signals)];
-	char *old_ctype; /* LC_CTYPE to put back */
-};
-
-static int term_open(struct term *s, struct nslab_error *e)
-{
-	const char *name = getenv("TERM");
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return nslab_error_set(e, ENOTTY, "",
-		                       "watch needs a terminal on standard input and output "
-		                       "(ps, mounts, links, mem and compare print the same as text)");
-	if (!name || !*name)
-		return nslab_error_set(e, ENOTTY, "", "watch needs TERM to name the terminal type");
-	fflush(stdout);
-	for (size_t i = 0; i < ARRAY_SIZE(curses_signals); i++)
-		sigaction(curses_signals[i], NULL, &s->old[i]);
-	/* Line drawing as the terminal's locale has it (the REPL's readline already set it; nslab CMD has not). */
-	s->old_ctype = xstrdup(setlocale(LC_CTYPE, NULL));
-	setlocale(LC_CTYPE, "");
-	/* The size from the terminal, not from LINES/COLUMNS (readline exports them, then they go stale). */
-	use_env(FALSE);
-	use_tioctl(TRUE);
-	s->sp = newterm(NULL, stdout, stdin);
-	if (!s->sp) {
-		setlocale(LC_CTYPE, s->old_ctype);
-		free(s->old_ctype);
-		return nslab_error_set(e, ENOTTY, "", "watch cannot drive a terminal of type '%s'", name);
-	}
-	set_term(s->sp);
-	struct sigaction sa = {.sa_handler = on_winch}; /* no SA_RESTART: ppoll returns */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGWINCH, &sa, NULL);
-	got_winch = 0;
-	raw(); /* ^C and ^Z are keys here: q and ^C leave, nothing is suspended half-drawn */
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	leaveok(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(50);
-	return 0;
-}
-
-static void term_close(struct term *s)
-{
-	endwin();
-	delscreen(s->sp);
-	for (size_t i = 0; i < ARRAY_SIZE(curses_signals); i++)
-		sigaction(curses_signals[i], &s->old[i], NULL);
-	setlocale(LC_CTYPE, s->old_ctype);
-	free(s->old_ctype);
-	fflush(stdout);
+	tui_term_attrs(styles, ROLE_COUNT, t->attrs);
 }
 
 /* ---- keys */
@@ -342,8 +232,7 @@ static int wait_input(struct tui *t, unsigned long long last, const sigset_t *un
 		return TUI_QUIT;
 	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 		return TUI_QUIT; /* the terminal went away */
-	if (got_winch)
-		take_resize();
+	tui_term_resize();
 	return read_keys(t);
 }
 
@@ -383,14 +272,14 @@ static int clamp_delay(int d)
 
 int tui_watch(const struct tui_opts *o, struct nslab_error *e)
 {
-	struct term term;
+	struct tui_term term;
 	struct tui t;
 
 	if (o->pid <= 0)
 		return nslab_error_set(e, EINVAL, "", "watch needs a process to watch");
 	if (kill(o->pid, 0) < 0 && errno == ESRCH)
 		return nslab_error_set(e, ESRCH, "kill", "no process %d to watch", (int)o->pid);
-	if (term_open(&term, e) < 0)
+	if (tui_term_open(&term, "watch", "ps, mounts, links, mem and compare print the same as text", e) < 0)
 		return -1;
 	memset(&t, 0, sizeof(t));
 	t.data = xcalloc(1, sizeof(*t.data));
@@ -399,7 +288,7 @@ int tui_watch(const struct tui_opts *o, struct nslab_error *e)
 	panels_init(&t);
 	attrs_init(&t);
 	screen_loop(&t);
-	term_close(&term);
+	tui_term_close(&term);
 	data_free(t.data);
 	free(t.data);
 	return 0;

@@ -13,6 +13,7 @@
 #include "nslab/container.h"
 #include "nslab/slides.h"
 #include "nslab/util.h"
+#include "terminal.h"
 #include "tui.h"
 
 #define WRAP_MAX  100 /* columns of text at most, however wide the terminal */
@@ -39,13 +40,7 @@ enum show_role {
 	SHOW_COUNT
 };
 
-struct show_style {
-	short fg, bg; /* -1: the terminal's default */
-	int attr;     /* with colour */
-	int mono;     /* without */
-};
-
-static const struct show_style show_styles[SHOW_COUNT] = {
+static const struct tui_style show_styles[SHOW_COUNT] = {
     [SHOW_NORMAL] = {-1, -1, 0, 0},
     [SHOW_H1] = {COLOR_CYAN, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE},
     [SHOW_H2] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
@@ -89,113 +84,6 @@ struct view {
 	char go[GO_MAX + 1]; /* a page number being typed */
 	int attrs[SHOW_COUNT];
 };
-
-/* ---- colours, or attributes (as screen.c does for watch) */
-
-/* https://no-color.org: set and not empty means no colour at all. */
-static bool colour_wanted(void)
-{
-	const char *no = getenv("NO_COLOR");
-
-	return !(no && *no) && has_colors();
-}
-
-static void attrs_init(struct view *v)
-{
-	bool colour = colour_wanted() && start_color() == OK;
-	bool dflt = colour && use_default_colors() == OK;
-
-	for (int r = 0; r < SHOW_COUNT; r++) {
-		const struct show_style *s = &show_styles[r];
-		if (!colour || (s->fg < 0 && s->bg < 0) || r >= COLOR_PAIRS) {
-			v->attrs[r] = colour ? s->attr : s->mono;
-			continue;
-		}
-		short fg = s->fg < 0 && !dflt ? COLOR_WHITE : s->fg, bg = s->bg < 0 && !dflt ? COLOR_BLACK : s->bg;
-		init_pair((short)r, fg, bg);
-		v->attrs[r] = (int)COLOR_PAIR(r) | s->attr;
-	}
-}
-
-/* ---- the terminal: set up and put back exactly (the same steps as screen.c) */
-
-static const int curses_signals[] = {SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
-
-static volatile sig_atomic_t got_winch;
-
-static void on_winch(int sig)
-{
-	(void)sig;
-	got_winch = 1;
-}
-
-/* The new size into curses, which then has a KEY_RESIZE like any key. */
-static void take_resize(void)
-{
-	struct winsize ws;
-
-	got_winch = 0;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || !ws.ws_row || !ws.ws_col)
-		return;
-	if (ws.ws_row != LINES || ws.ws_col != COLS)
-		resizeterm(ws.ws_row, ws.ws_col);
-	ungetch(KEY_RESIZE);
-}
-
-struct term {
-	SCREEN *sp;
-	struct sigaction old[ARRAY_SIZE(curses_signals)];
-	char *old_ctype;
-};
-
-static int term_open(struct term *s, struct nslab_error *e)
-{
-	const char *name = getenv("TERM");
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return nslab_error_set(e, ENOTTY, "",
-		                       "slides need a terminal on standard input and output to show full screen "
-		                       "(piped, slides NAME prints the deck as text)");
-	if (!name || !*name)
-		return nslab_error_set(e, ENOTTY, "", "slides need TERM to name the terminal type");
-	fflush(stdout);
-	for (size_t i = 0; i < ARRAY_SIZE(curses_signals); i++)
-		sigaction(curses_signals[i], NULL, &s->old[i]);
-	s->old_ctype = xstrdup(setlocale(LC_CTYPE, NULL));
-	setlocale(LC_CTYPE, "");
-	use_env(FALSE);
-	use_tioctl(TRUE);
-	s->sp = newterm(NULL, stdout, stdin);
-	if (!s->sp) {
-		setlocale(LC_CTYPE, s->old_ctype);
-		free(s->old_ctype);
-		return nslab_error_set(e, ENOTTY, "", "slides cannot drive a terminal of type '%s'", name);
-	}
-	set_term(s->sp);
-	struct sigaction sa = {.sa_handler = on_winch}; /* no SA_RESTART: ppoll returns */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGWINCH, &sa, NULL);
-	got_winch = 0;
-	raw();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	leaveok(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(50);
-	return 0;
-}
-
-static void term_close(struct term *s)
-{
-	endwin();
-	delscreen(s->sp);
-	for (size_t i = 0; i < ARRAY_SIZE(curses_signals); i++)
-		sigaction(curses_signals[i], &s->old[i], NULL);
-	setlocale(LC_CTYPE, s->old_ctype);
-	free(s->old_ctype);
-	fflush(stdout);
-}
 
 /* ---- laying a page out: wrapped rows for the content width */
 
@@ -639,8 +527,7 @@ static int wait_input(struct view *v, const sigset_t *unblocked)
 		return V_QUIT;
 	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 		return V_QUIT; /* the terminal went away */
-	if (got_winch)
-		take_resize();
+	tui_term_resize();
 	return read_keys(v);
 }
 
@@ -669,17 +556,17 @@ static void view_loop(struct view *v)
 int tui_slides(const struct slide_deck *d, int first_page, struct nslab_error *e)
 {
 	struct view v = {.d = d};
-	struct term term;
+	struct tui_term term;
 
 	if (!d || !d->n_pages)
 		return nslab_error_set(e, EINVAL, "", "no slides to show");
 	v.page = first_page < 1 ? 0 : (size_t)first_page > d->n_pages ? d->n_pages - 1 : (size_t)first_page - 1;
-	if (term_open(&term, e) < 0)
+	if (tui_term_open(&term, "slides", "piped, slides NAME prints the deck as text", e) < 0)
 		return -ENOTTY;
 	v.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
-	attrs_init(&v);
+	tui_term_attrs(show_styles, SHOW_COUNT, v.attrs);
 	view_loop(&v);
-	term_close(&term);
+	tui_term_close(&term);
 	layout_free(&v);
 	free(v.rows);
 	return 0;

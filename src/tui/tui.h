@@ -1,4 +1,5 @@
-/* The live panels (`watch`): full-screen ncurses, host next to container.
+/* The full-screen views: the live panels (`watch`), host next to container,
+ * and the slide decks (`slides`).
  * The only place that includes curses. */
 #ifndef NSLAB_TUI_H
 #define NSLAB_TUI_H
