@@ -64,7 +64,19 @@ int cmd_limit(struct session *s, int argc, char **argv, struct nslab_error *e)
 		return 0;
 	}
 	if (argc != 3)
-		return nslab_error_set(e, EINVAL, "", "usage: limit memory SIZE | pids N | cpu PERCENT%% | none");
+		return nslab_error_set(e, EINVAL, "", "usage: limit memory SIZE | pids N | cpu PERCENT%% | none (or limit KIND none)");
+	/* limit memory none: that one limit off, the others kept */
+	if (!strcmp(argv[2], "none") || !strcmp(argv[2], "max")) {
+		if (!strcmp(argv[1], "memory"))
+			l->memory = 0;
+		else if (!strcmp(argv[1], "pids"))
+			l->pids = 0;
+		else if (!strcmp(argv[1], "cpu"))
+			l->cpu_percent = 0;
+		else
+			return nslab_error_set(e, EINVAL, "", "limit takes memory, pids, cpu or none, not '%s'", argv[1]);
+		return 0;
+	}
 	if (!strcmp(argv[1], "memory"))
 		return size_parse(argv[2], false, &l->memory, e);
 	if (!strcmp(argv[1], "cpu"))

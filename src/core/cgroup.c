@@ -640,7 +640,9 @@ static void print_memory(const struct cgroup_stats *st, FILE *out)
 	else
 		fputs(", no limit", out);
 	fputs("\n", out);
-	if (st->mem_failcnt >= 0)
+	/* Some v1 kernels count no limit hits when the memsw limit triggers the
+	 * OOM killer: a 0 next to a kill would only confuse. */
+	if (st->mem_failcnt > 0 || (st->mem_failcnt == 0 && st->oom_kill <= 0))
 		fprintf(out, "limit hits:  %lld (times usage reached the limit and the kernel had to reclaim)\n",
 		        st->mem_failcnt);
 	if (st->oom_kill >= 0 && st->oom >= 0)

@@ -134,7 +134,10 @@ static void plan_mounts(const struct spec *s, struct plan *p)
 	 * safe with a new mount namespace, or it would cover the host's /proc. */
 	if (has(s, NS_PID) && has(s, NS_MOUNT) && !mount_given(s, MOUNT_PROC, "/proc"))
 		add_mount(p, s, MOUNT_PROC, "/proc", NULL, true);
-	if (s->rootfs && has(s, NS_MOUNT) && !mount_given(s, MOUNT_DEV, "/dev") && rootfs_lacks_devices(s))
+	/* Device nodes on an overlay mounted in a user namespace cannot be
+	 * opened (the kernel marks such a mount nodev): bring a /dev of its own. */
+	bool nodev = s->overlay && has(s, NS_USER);
+	if (s->rootfs && has(s, NS_MOUNT) && !mount_given(s, MOUNT_DEV, "/dev") && (nodev || rootfs_lacks_devices(s)))
 		add_mount(p, s, MOUNT_DEV, "/dev", NULL, true);
 	for (size_t i = 0; i < s->n_mounts; i++)
 		add_mount(p, s, s->mounts[i].kind, s->mounts[i].target, s->mounts[i].options, false);

@@ -245,6 +245,9 @@ static void test_limits(void)
 	CHECK_CONTAINS(output(), "50% of one CPU");
 	CHECK(cmd("show --plan", &e) == 0);
 	CHECK_CONTAINS(output(), "create cgroup nslab/ID");
+	CHECK(cmd("limit memory none", &e) == 0 && s.spec.limits.memory == 0 && s.spec.limits.pids == 20);
+	CHECK(cmd("limit cpu max", &e) == 0 && s.spec.limits.cpu_percent == 0 && s.spec.limits.pids == 20);
+	CHECK(cmd("limit disk none", &e) < 0);
 	CHECK(cmd("limit none", &e) == 0 && !spec_has_limits(&s.spec));
 	CHECK(cmd("mem", &e) < 0);
 	CHECK(cmd("cgroup bogus", &e) < 0);

@@ -127,6 +127,13 @@ static void test_dev_only_when_missing(void)
 	spec_set_rootfs(&s, "/", &e); /* the host's /dev/null is a device */
 	CHECK(plan_build(&s, 0, 0, NULL, &p, &e) == 0);
 	CHECK(p.n_mounts == 0);
+	/* An overlay mounted in a user namespace is nodev: its devices cannot be opened. */
+	s.ns_mask |= NS_BIT(NS_USER);
+	s.overlay = true;
+	CHECK(plan_build(&s, 0, 0, "/run/nslab/x", &p, &e) == 0);
+	CHECK(p.n_mounts == 1 && p.mounts[0].kind == MOUNT_DEV && p.mounts[0].automatic);
+	s.ns_mask &= ~NS_BIT(NS_USER);
+	s.overlay = false;
 	spec_add_mount(&s, MOUNT_DEV, "/dev", NULL, &e); /* asked for: always */
 	CHECK(plan_build(&s, 0, 0, NULL, &p, &e) == 0);
 	CHECK(p.n_mounts == 1 && p.mounts[0].kind == MOUNT_DEV && !p.mounts[0].automatic);
