@@ -153,6 +153,10 @@ int probe_mounts_read(pid_t pid, struct mount_list *l, struct nslab_error *e);
 void mount_list_free(struct mount_list *l);
 /* Pure: parse mountinfo text (appends to l); lines that do not parse are skipped, a truncated last line too. */
 int probe_mounts_parse(const char *text, struct mount_list *l);
+/* The same file system on both sides: one device (major:minor names the
+ * superblock, so a new proc or tmpfs inside is another one), same source and
+ * propagation. */
+bool mount_info_same(const struct mount_info *a, const struct mount_info *b);
 const char *mount_propagation_name(int p);
 
 /* ==== network links (probe_links.c, rtnetlink through libmnl) ==== */
@@ -177,6 +181,7 @@ struct link_info {
 	int master;		/* IFLA_MASTER: the bridge's ifindex; 0 if none */
 	struct link_addr addrs[LINK_MAX_ADDRS];
 	int n_addrs;
+	unsigned long long netns;	/* the namespace's inode, 0 when unknown */
 };
 
 struct link_list {
@@ -189,6 +194,9 @@ struct link_list {
  * (setns(CLONE_NEWNET) is per thread), so nslab itself never moves. */
 int probe_links_read(pid_t pid, struct link_list *l, struct nslab_error *e);
 void link_list_free(struct link_list *l);
+/* One device seen from both sides? Two namespaces never share a device,
+ * whatever the names and indexes say (every new namespace has its own lo #1). */
+bool link_info_same(const struct link_info *a, const struct link_info *b);
 /* Pure: parse one RTM_NEWLINK / RTM_NEWADDR message (for tests with built messages). */
 int probe_links_parse_link(const void *nlh, struct link_list *l);
 int probe_links_parse_addr(const void *nlh, struct link_list *l);

@@ -98,8 +98,7 @@ static void mount_cell(const struct mount_info *m, char *buf, size_t size)
 static void mount_row(FILE *out, const char *target, const struct mount_info *h, const struct mount_info *c)
 {
 	char l[300], r[300];
-	bool same = h && c && !strcmp(h->fstype, c->fstype) && !strcmp(h->source, c->source) &&
-		    h->propagation == c->propagation;
+	bool same = h && c && mount_info_same(h, c);
 
 	mount_cell(h, l, sizeof(l));
 	mount_cell(c, r, sizeof(r));
@@ -145,25 +144,35 @@ static void link_cell(const struct link_info *k, char *buf, size_t size)
 		len += (size_t)snprintf(buf + len, size - len, " %s", k->addrs[i].text);
 }
 
+/* Cut a cell to width, marking the cut with '+' rather than hiding it. */
+static const char *fit(char *cell, size_t width)
+{
+	if (strlen(cell) > width) {
+		cell[width - 1] = '+';
+		cell[width] = '\0';
+	}
+	return cell;
+}
+
 static void view_links(const struct snapshot *s, FILE *out)
 {
 	const struct link_list *h = &s->links[SIDE_HOST], *c = &s->links[SIDE_INSIDE];
 	char l[256], r[256];
 
-	fprintf(out, "links: %zu on the host, %zu inside; '!' the same name names another device\n", h->n, c->n);
-	fprintf(out, "  %-14s %-31s | %s\n", "LINK", "HOST", "CONTAINER");
+	fprintf(out, "links: %zu on the host, %zu inside; '!' the same name names another device (another namespace)\n", h->n, c->n);
+	fprintf(out, "  %-14s %-34s | %s\n", "LINK", "HOST", "CONTAINER");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct link_info *hk = find_link(h, c->v[i].name);
 		link_cell(hk, l, sizeof(l));
 		link_cell(&c->v[i], r, sizeof(r));
-		bool same = hk && !strcmp(hk->mac, c->v[i].mac) && hk->index == c->v[i].index && hk->up == c->v[i].up;
-		fprintf(out, "%c %-14.14s %-31.31s | %.40s\n", mark_of(hk, true, same), c->v[i].name, l, r);
+		bool same = hk && link_info_same(hk, &c->v[i]);
+		fprintf(out, "%c %-14.14s %-34s | %.40s\n", mark_of(hk, true, same), c->v[i].name, fit(l, 34), r);
 	}
 	for (size_t i = 0; i < h->n; i++) {
 		if (find_link(c, h->v[i].name))
 			continue;
 		link_cell(&h->v[i], l, sizeof(l));
-		fprintf(out, "< %-14.14s %-31.31s | -\n", h->v[i].name, l);
+		fprintf(out, "< %-14.14s %-34s | -\n", h->v[i].name, fit(l, 34));
 	}
 }
 

@@ -62,6 +62,7 @@ void container_install_signal_guard(bool interactive)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL); /* nslab ... | head: unwind, then die of it */
 	if (!interactive)
 		sigaction(SIGINT, &sa, NULL);
 }

@@ -180,7 +180,9 @@ static int child_mount(struct launch_ctx *x, const struct plan_mount *m)
 	switch (m->kind) {
 	case MOUNT_PROC:
 		return sys_traced_mount(x->t, "proc", m->path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts,
-					"a proc for this PID namespace: ps and /proc show only the container's processes");
+					(x->s->ns_mask & NS_BIT(NS_PID))
+						? "a proc for this PID namespace: ps and /proc show only the container's processes"
+						: "a proc of the PID namespace it shares: ps and /proc show every process of the host");
 	case MOUNT_TMPFS:
 		return sys_traced_mount(x->t, "tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts,
 					"a memory-backed file system visible only in this mount namespace");

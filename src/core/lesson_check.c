@@ -58,7 +58,8 @@ int lesson_check_parse(const char *text, struct lesson_check *c, struct nslab_er
 {
 	memset(c, 0, sizeof(*c));
 	const char *s = skip_ws(text);
-	size_t left_len = strcspn(s, " \t=!<>~");
+	const char *quote_end = s[0] == '"' ? strchr(s + 1, '"') : NULL; /* a quoted LEFT may hold spaces */
+	size_t left_len = quote_end ? (size_t)(quote_end - s) + 1 : strcspn(s, " \t=!<>~");
 	const char *op_at = skip_ws(s + left_len);
 	size_t i;
 
@@ -156,7 +157,7 @@ static void value_text(json_object *v, bool count, char *out, size_t size)
 	if (json_object_is_type(v, json_type_string))
 		snprintf(out, size, "%s", json_object_get_string(v));
 	else
-		snprintf(out, size, "%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		snprintf(out, size, "%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static int operand_value(const struct lesson_operand *o, json_object *root, int status, char *out, size_t size,
@@ -190,7 +191,8 @@ static bool as_number(const char *s, double *d)
 {
 	char *end;
 
-	if (!*s)
+	/* Decimal only: strtod would also take "nan", "inf" and "0x10", which are words here. */
+	if (!*s || s[strspn(s, "0123456789+-.eE")])
 		return false;
 	*d = strtod(s, &end);
 	return *end == '\0';
@@ -229,5 +231,6 @@ int lesson_check_eval(const struct lesson_check *c, json_object *root, int statu
 	if (operand_value(&c->left, root, status, left, size, e) < 0 ||
 	    operand_value(&c->right, root, status, right, size, e) < 0)
 		return -1;
-	return compare_values(c->op, left, right, e);
+	int r = compare_values(c->op, left, right, e);
+	return r < 0 ? -1 : r; /* -1 on any error, as lesson.h says */
 }

@@ -509,9 +509,27 @@ static int links_rootless(int nsfd, struct link_list *l, struct nslab_error *e)
 	return r < 0 ? (e->err > 0 ? -e->err : -1) : 0;
 }
 
-int probe_links_read(pid_t pid, struct link_list *l, struct nslab_error *e)
+bool link_info_same(const struct link_info *a, const struct link_info *b)
 {
-	l->n = 0;
+	if (a->netns && b->netns && a->netns != b->netns)
+		return false;
+	return !strcmp(a->mac, b->mac) && a->index == b->index && a->up == b->up;
+}
+
+static void note_netns(pid_t pid, struct link_list *l)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid ? (int)pid : (int)getpid());
+	if (stat(path, &st) < 0)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i].netns = (unsigned long long)st.st_ino;
+}
+
+static int links_read(pid_t pid, struct link_list *l, struct nslab_error *e)
+{
 	if (pid < 0)
 		return nslab_error_set(e, EINVAL, "", "%d is not a process id", (int)pid);
 	if (pid == 0)
@@ -524,5 +542,14 @@ int probe_links_read(pid_t pid, struct link_list *l, struct nslab_error *e)
 		r = links_rootless(nsfd, l, e);
 	if (r < 0)
 		return nslab_error_prefix(e, "links of process %d", (int)pid);
+	return 0;
+}
+
+int probe_links_read(pid_t pid, struct link_list *l, struct nslab_error *e)
+{
+	l->n = 0;
+	if (links_read(pid, l, e) < 0)
+		return -1;
+	note_netns(pid, l);
 	return 0;
 }

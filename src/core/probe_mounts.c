@@ -255,3 +255,9 @@ const char *mount_propagation_name(int p)
 		return "unknown";
 	return names[p];
 }
+
+bool mount_info_same(const struct mount_info *a, const struct mount_info *b)
+{
+	return a->major == b->major && a->minor == b->minor && !strcmp(a->fstype, b->fstype) &&
+	       !strcmp(a->source, b->source) && a->propagation == b->propagation;
+}

@@ -345,16 +345,12 @@ static void rows_keyed(struct tui_rows *r, const struct keyed *k, bool diff_only
 
 static bool mount_same(const void *a, const void *b)
 {
-	const struct mount_info *h = a, *c = b;
-
-	return !strcmp(h->fstype, c->fstype) && !strcmp(h->source, c->source) && h->propagation == c->propagation;
+	return mount_info_same(a, b);
 }
 
 static bool link_same(const void *a, const void *b)
 {
-	const struct link_info *h = a, *c = b;
-
-	return !strcmp(h->mac, c->mac) && h->index == c->index && h->up == c->up;
+	return link_info_same(a, b);
 }
 
 void data_rows(struct tui_data *d, bool diff_only)
