@@ -141,9 +141,16 @@ static void run_pending(struct walk *w)
 	lesson_result_free(&r);
 }
 
-/* Same first word: the pre-typed command, edited. */
+/* Same first word: the pre-typed command, edited. For `$ CMD` the word is CMD's, or every
+ * host command of one's own would take the place of a pending `$` line. */
 static bool same_command(const char *a, const char *b)
 {
+	if ((a[0] == '$') != (b[0] == '$'))
+		return false;
+	if (a[0] == '$') {
+		a += 1 + strspn(a + 1, " \t");
+		b += 1 + strspn(b + 1, " \t");
+	}
 	size_t n = strcspn(a, " \t");
 
 	return n == strcspn(b, " \t") && !strncmp(a, b, n);

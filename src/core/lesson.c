@@ -90,13 +90,21 @@ static bool step_empty(const struct lesson_step *st)
 	return !st->narration[0] && !st->n_cmds && !st->n_checks;
 }
 
-static int start_step(struct parser *p, const char *title)
+/* The step being left must have something in it. */
+static int end_step(struct parser *p)
 {
 	flush_narration(p);
 	struct lesson_step *prev = cur_step(p);
 	if (prev && step_empty(prev))
 		return nslab_error_set(p->e, EINVAL, "", "%s:%d: step \"%s\" has nothing in it", p->origin,
 				       prev->line, prev->title);
+	return 0;
+}
+
+static int start_step(struct parser *p, const char *title)
+{
+	if (end_step(p) < 0)
+		return -1;
 	if (!*title)
 		return fail(p, "a step needs a title after ##");
 	if (p->l->n_steps >= LESSON_STEPS_MAX)
@@ -283,7 +291,8 @@ static int fence_open(struct parser *p, const char *line)
 	const char *info = skip_space(line + 3);
 
 	p->fence_line = p->line;
-	if (!strcmp(info, "nslab")) {
+	/* "```nslab " with a stray trailing space is still a transcript. */
+	if (!strncmp(info, "nslab", 5) && !*skip_space(info + 5)) {
 		if (!cur_step(p))
 			return fail(p, "a transcript belongs to a step; put it after a ## heading");
 		p->mode = IN_TRANSCRIPT;
@@ -353,12 +362,7 @@ static int finish(struct parser *p)
 		return fail(p, "empty lesson: it needs \"# Title\" and steps");
 	if (!p->l->n_steps)
 		return fail(p, "no steps: each step starts with \"## Title\"");
-	if (start_step(p, "end") < 0) /* checks the last step is not empty */
-		return -1;
-	struct lesson_step *end = &p->l->steps[--p->l->n_steps];
-	free(end->title);
-	free(end->narration);
-	return 0;
+	return end_step(p);
 }
 
 int lesson_parse(const char *text, const char *origin, struct lesson *l, struct nslab_error *e)
