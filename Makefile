@@ -42,6 +42,11 @@ CORE_LIB := $(BUILD)/libnslab-core.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# The syscall name table depends only on the architecture CC targets, so it
+# is shared by build/obj and build/san.
+GEN := build/gen
+override CFLAGS += -I$(GEN)
+
 HELPERS := build/helpers/nsinfo build/helpers/hungry build/helpers/escape
 ROOTFS  := build/rootfs
 
@@ -52,6 +57,12 @@ all: $(NSLAB_BIN) $(ROOTFS)/.nslab-rootfs
 $(BUILD)/%.o: src/%.c $(wildcard include/nslab/*.h src/cli/*.h src/core/*.h src/tui/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(GEN)/syscall_names.h: scripts/gen-syscalls.sh
+	@mkdir -p $(dir $@)
+	sh scripts/gen-syscalls.sh '$(CC)' $@
+
+$(BUILD)/core/syscalls.o: $(GEN)/syscall_names.h
 
 $(CORE_LIB): $(CORE_OBJ)
 	@rm -f $@
@@ -97,7 +108,7 @@ install: all
 	cp -a $(ROOTFS) $(DESTDIR)$(DATADIR)/rootfs
 
 clean:
-	rm -rf build/obj build/san build/helpers nslab
+	rm -rf build/obj build/san build/helpers $(GEN) nslab
 
 distclean: clean
 	rm -rf build

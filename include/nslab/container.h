@@ -11,6 +11,7 @@
 #include "nslab/plan.h"
 #include "nslab/spec.h"
 #include "nslab/trace.h"
+#include "nslab/tracer.h"
 
 enum container_state {
 	CONTAINER_NONE,
@@ -39,6 +40,7 @@ struct container {
 	bool overlay;		/* upper, work, merged exist in the state dir */
 	char veth[16];		/* the host end nslab made, "" if none */
 	bool bridge_made;	/* this launch created spec.net_bridge */
+	struct tracer tracer;	/* spec.trace_child: what runs inside, into trace */
 };
 
 struct launch_opts {
@@ -59,6 +61,10 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 /* Wait for a foreground container until it exits or stops; takes the terminal
  * back. Returns 0 and updates state. */
 int container_wait(struct container *c, struct nslab_error *e);
+/* Take the tracer's new events into the trace (cheap; any time). */
+void container_trace_poll(struct container *c);
+/* Stop tracing a running container: the tracer detaches, the processes run on. */
+void container_trace_off(struct container *c);
 /* Non-blocking: reap if it ended. Returns 1 when the state changed. */
 int container_poll(struct container *c);
 /* SIGTERM, then SIGKILL after timeout_ms; waits for it. *killed is set when SIGKILL was needed. */

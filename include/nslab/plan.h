@@ -15,6 +15,7 @@ enum step_kind {
 	STEP_CGROUP_ADD,	/* parent: the child into its cgroup, unless clone3 did it */
 	STEP_VETH_ADD,		/* parent: veth pair, the peer into the child's netns as eth0 */
 	STEP_HOST_ADDR,		/* parent: the host end's address, and up */
+	STEP_TRACE_ATTACH,	/* parent: the tracer seizes the child (ptrace), before it goes on */
 	STEP_WRITE_SETGROUPS,	/* parent: /proc/PID/setgroups */
 	STEP_WRITE_UID_MAP,	/* parent: /proc/PID/uid_map */
 	STEP_WRITE_GID_MAP,	/* parent: /proc/PID/gid_map */

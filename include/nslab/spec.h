@@ -87,6 +87,8 @@ struct spec_limits {
 	int cpu_percent;	/* of one CPU */
 };
 
+#define SPEC_TRACE_CALLS 1024
+
 struct spec {
 	unsigned ns_mask;	/* NS_BIT(kind) for each namespace to create */
 	struct idmap uidmap;
@@ -111,6 +113,9 @@ struct spec {
 	char net_host[20];	/* "10.213.0.1/30"; "" until picked at launch */
 	char net_inside[20];
 	char net_bridge[16];	/* plug the host end into this bridge; "" for a point-to-point /30 */
+	bool trace_child;	/* trace what runs inside with ptrace, from its first execve */
+	unsigned trace_classes;	/* which calls: enum syscall_class bits (syscalls.h) */
+	unsigned char trace_calls[SPEC_TRACE_CALLS / 8]; /* and calls named one by one: a bit a number */
 };
 
 void spec_init(struct spec *s);
@@ -128,6 +133,10 @@ int spec_set_env(struct spec *s, const char *kv, struct nslab_error *e);
 int spec_add_layer(struct spec *s, const char *dir, struct nslab_error *e);
 void spec_clear_layers(struct spec *s);
 bool spec_has_limits(const struct spec *s);
+/* The trace filter as words: "namespace mount process identity mount". */
+void spec_trace_filter_words(const struct spec *s, char *buf, size_t size);
+/* Is call nr in the trace filter (its classes, or named)? */
+bool spec_traces_call(const struct spec *s, long nr);
 
 /* Map uid and gid 0 inside to the caller's ids outside (unshare --map-root-user). */
 void spec_map_root(struct spec *s, uid_t uid, gid_t gid);

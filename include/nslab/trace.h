@@ -1,21 +1,34 @@
-/* The trace: one ordered list of every step the launcher took. */
+/* The trace: one ordered list of every step the launcher took and, when the
+ * container is traced, of what its processes do: system calls and process
+ * events (fork, exec, exit, signals, stops, OOM kills). */
 #ifndef NSLAB_TRACE_H
 #define NSLAB_TRACE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "nslab/error.h"
 
 enum trace_side {
 	SIDE_PARENT,
 	SIDE_CHILD,
+	SIDE_CONTAINER,		/* a process inside, seen by the tracer */
+};
+
+enum trace_kind {
+	TRACE_STEP,		/* a launcher step (sys.c) */
+	TRACE_SYSCALL,		/* a system call of a process inside */
+	TRACE_PROC,		/* fork, exec, exit, signal, stop, cont, oom */
 };
 
 /* Fixed-size so a child can send one event as a single atomic pipe write
  * (sizeof < PIPE_BUF) and the parent can read it back whole. */
 struct trace_event {
 	int side;		/* enum trace_side */
+	int kind;		/* enum trace_kind */
 	int pid;		/* the caller's pid as the host sees it */
+	int pid_ns;		/* and inside its PID namespace (SIDE_CONTAINER), else 0 */
+	char comm[16];		/* the process's name (SIDE_CONTAINER) */
 	long long ret;		/* return value; meaningful when !pending */
 	int err;		/* errno when ret < 0 */
 	int pending;		/* TRACE_PENDING: outcome not known yet (execve);
@@ -61,5 +74,18 @@ void trace_format_event(const struct trace_event *ev, size_t index, char *buf, s
 void trace_print(const struct trace *t, FILE *out);
 /* JSON Lines, one object an event, through json-c. */
 void trace_print_json(const struct trace *t, FILE *out);
+/* Process events only, as a timeline: `events`. */
+void trace_print_events(const struct trace *t, FILE *out);
+/* Read JSON Lines (trace_print_json's) back: replaces t's events. Errors
+ * name the line. */
+int trace_load(struct trace *t, FILE *in, const char *origin, struct nslab_error *e);
+/* A name for a process event's call field. */
+#define TRACE_EV_FORK "fork"
+#define TRACE_EV_EXEC "exec"
+#define TRACE_EV_EXIT "exit"
+#define TRACE_EV_SIGNAL "signal"
+#define TRACE_EV_STOP "stop"
+#define TRACE_EV_CONT "cont"
+#define TRACE_EV_OOM "oom-kill"
 
 #endif

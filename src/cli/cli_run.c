@@ -26,6 +26,8 @@ enum {
 	OPT_UIDMAP,
 	OPT_GIDMAP,
 	OPT_SHOW_TRACE,
+	OPT_TRACE,
+	OPT_TRACE_FILTER,
 	OPT_HELP,
 };
 
@@ -53,6 +55,8 @@ static const struct option run_options[] = {
 	{"boottime", required_argument, NULL, OPT_BOOTTIME},
 	{"env", required_argument, NULL, OPT_ENV},
 	{"show-trace", no_argument, NULL, OPT_SHOW_TRACE},
+	{"trace", no_argument, NULL, OPT_TRACE},
+	{"trace-filter", required_argument, NULL, OPT_TRACE_FILTER},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -81,6 +85,9 @@ static void run_usage(FILE *out)
 	      "      --monotonic=SECS, --boottime=SECS   clock offsets (need --time)\n"
 	      "      --env=K=V         set a variable for CMD\n"
 	      "      --show-trace      print the launcher's trace to stderr afterwards\n"
+	      "      --trace           trace what runs inside (ptrace) and print it to stderr afterwards\n"
+	      "      --trace-filter=W,W  which calls: classes (namespace mount process identity file net\n"
+	      "                        signal), all, default, or call names (implies --trace)\n"
 	      "  -h, --help            this help\n",
 	      out);
 }
@@ -189,8 +196,18 @@ int cli_run(int argc, char **argv)
 			session_free(&s);
 			return 0;
 		}
-		if (opt == OPT_SHOW_TRACE) {
+		if (opt == OPT_SHOW_TRACE || opt == OPT_TRACE) {
 			show_trace = true;
+			s.spec.trace_child |= opt == OPT_TRACE;
+			continue;
+		}
+		if (opt == OPT_TRACE_FILTER) {
+			show_trace = s.spec.trace_child = true;
+			if (trace_filter_words(&s.spec, optarg, &e) < 0) {
+				nslab_error_print(&e, stderr);
+				session_free(&s);
+				return 125;
+			}
 			continue;
 		}
 		if (opt == '?' || apply_option(&s.spec, opt, optarg, &e) < 0) {

@@ -28,17 +28,6 @@ int cmd_help(struct session *s, int argc, char **argv, struct nslab_error *e)
 	return 0;
 }
 
-int cmd_trace(struct session *s, int argc, char **argv, struct nslab_error *e)
-{
-	if (argc > 1 && strcmp(argv[1], "--json") != 0)
-		return nslab_error_set(e, EINVAL, "", "trace takes --json or nothing");
-	if (argc > 1)
-		trace_print_json(&s->ct.trace, s->out);
-	else
-		trace_print(&s->ct.trace, s->out);
-	return 0;
-}
-
 int cmd_explain(struct session *s, int argc, char **argv, struct nslab_error *e)
 {
 	char word[128] = "";

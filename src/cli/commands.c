@@ -11,7 +11,8 @@ static const char *const enter_words[] = {"pivot_root", "chroot", NULL};
 static const char *const mount_words[] = {"proc", "tmpfs", "sysfs", "dev", NULL};
 static const char *const rootfs_words[] = {"default", "none", "import", "list", "remove", NULL};
 static const char *const show_words[] = {"--plan", NULL};
-static const char *const trace_words[] = {"--json", NULL};
+static const char *const trace_words[] = {"--json", "child", "filter", "save", "load", "on", "off", "all", "default",
+					  "namespace", "mount", "process", "identity", "file", "net", "signal", NULL};
 static const char *const clock_words[] = {"monotonic", "boottime", NULL};
 static const char *const overlay_words[] = {"on", "off", NULL};
 static const char *const layer_words[] = {"add", "list", "clear", NULL};
@@ -110,8 +111,17 @@ const struct command commands[] = {
 	 COMPLETE_NONE, NULL, cmd_stop},
 	{"kill", "[SIGNAL]", "send a signal to the container's init (default KILL)", NULL, 0, 1, COMPLETE_WORDS, kill_words,
 	 cmd_kill},
-	{"trace", "[--json]", "every step of the last launch: call, arguments, result, time", NULL, 0, 1, COMPLETE_WORDS,
-	 trace_words, cmd_trace},
+	{"trace", "[--json] | child on|off | filter [WORD...] | save FILE | load FILE",
+	 "every step of the last launch, and what ran inside when traced",
+	 "trace            the launcher's steps: call, arguments, result, time; then, with trace child on,\n"
+	 "                 the system calls of every process inside (PID on the host/PID inside).\n"
+	 "trace child on   trace what runs inside the next container with ptrace (off: detach now)\n"
+	 "trace filter W   which calls: classes (namespace mount process identity file net signal),\n"
+	 "                 all, default, or call names; no words shows the filter\n"
+	 "trace save FILE  JSON Lines; trace load FILE reads them back (no root needed to study them)",
+	 0, -1, COMPLETE_WORDS, trace_words, cmd_trace},
+	{"events", "", "process events inside: fork, exec, exit, signals, stops, OOM kills (trace child on)", NULL, 0, 0,
+	 COMPLETE_NONE, NULL, cmd_events},
 	{"explain", "WORD", "what a flag, call, errno or idea means, and what to read next", NULL, 0, -1, COMPLETE_EXPLAIN,
 	 NULL, cmd_explain},
 	{"lesson", "[NAME] [--auto|--check] [--from STEP] [--pace PCT]", "lessons: list them, walk one, play or check it",

@@ -66,7 +66,11 @@ int cmd_stop(struct session *, int, char **, struct nslab_error *);
 int cmd_kill(struct session *, int, char **, struct nslab_error *);
 /* cmd_info.c: reading and learning */
 int cmd_help(struct session *, int, char **, struct nslab_error *);
+/* cmd_trace.c: the trace, inside and out */
 int cmd_trace(struct session *, int, char **, struct nslab_error *);
+int cmd_events(struct session *, int, char **, struct nslab_error *);
+/* The trace filter from words ("mount,process", "all", "unshare setns"). */
+int trace_filter_words(struct spec *sp, const char *text, struct nslab_error *e);
 int cmd_explain(struct session *, int, char **, struct nslab_error *);
 int cmd_doctor(struct session *, int, char **, struct nslab_error *);
 int cmd_quit(struct session *, int, char **, struct nslab_error *);

@@ -94,11 +94,13 @@ void container_init(struct container *c)
 	c->tty_fd = -1;
 	spec_init(&c->spec);
 	trace_init(&c->trace);
+	tracer_init(&c->tracer);
 }
 
 void container_free(struct container *c)
 {
 	/* The overlay dirs outlive the container so `diff` can read them. */
+	tracer_stop(&c->tracer, &c->trace);
 	launch_host_release_cgroup(c);
 	launch_host_remove_overlay(c);
 	if (!c->has_cgroup)
@@ -269,6 +271,29 @@ void container_describe_oom(const struct container *c, char *buf, size_t size)
 		 c->final.oom_kill, c->final.oom_kill == 1 ? "" : "es", limit);
 }
 
+/* The OOM kill joins the process events: the kernel's doing, seen in the cgroup. */
+static void note_oom(struct container *c, const char *what)
+{
+	struct trace_event ev = {.side = SIDE_CONTAINER, .kind = TRACE_PROC, .pid = c->pid, .pid_ns = 1};
+	unsigned long long now = trace_clock();
+
+	ev.t_ns = now > c->trace.t0 ? now - c->trace.t0 : 0;
+	snprintf(ev.call, sizeof(ev.call), "%s", TRACE_EV_OOM);
+	snprintf(ev.args, sizeof(ev.args), "%s", what);
+	trace_add(&c->trace, &ev);
+}
+
+void container_trace_poll(struct container *c)
+{
+	if (c->tracer.fd >= 0)
+		tracer_poll(&c->tracer, &c->trace);
+}
+
+void container_trace_off(struct container *c)
+{
+	tracer_stop(&c->tracer, &c->trace);
+}
+
 static void mark_ended(struct container *c, int status)
 {
 	char how[64], oom[192];
@@ -276,10 +301,13 @@ static void mark_ended(struct container *c, int status)
 	c->state = CONTAINER_EXITED;
 	c->wait_status = status;
 	guard_clear(c);
+	tracer_stop(&c->tracer, &c->trace);
 	launch_host_remove_veth(c);
 	launch_host_release_cgroup(c);
 	container_describe_end(status, how, sizeof(how));
 	container_describe_oom(c, oom, sizeof(oom));
+	if (oom[0])
+		note_oom(c, oom);
 	trace_record(&c->trace, "waitpid", c->pid, 0, trace_clock(), oom[0] ? oom : "the container's init has ended",
 		     "%d, {%s}", (int)c->pid, how);
 	if (!c->overlay && !c->has_cgroup)
@@ -336,6 +364,7 @@ int container_poll(struct container *c)
 
 	if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STOPPED)
 		return 0;
+	container_trace_poll(c);
 	pid_t r = waitpid(c->pid, &st, WNOHANG | WUNTRACED | WCONTINUED);
 	if (r <= 0)
 		return 0;

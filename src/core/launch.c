@@ -406,6 +406,7 @@ static void abort_child(struct container *c, int *sync_w)
 	kill(c->pid, SIGKILL);
 	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
 		;
+	tracer_stop(&c->tracer, &c->trace);
 	launch_terminal_take(&c->tty_fd);
 	c->state = CONTAINER_EXITED;
 	c->wait_status = st;
@@ -438,6 +439,19 @@ static void drain_child_events(struct container *c, int ev_r)
 
 	for (size_t i = before; n > 0 && i < c->trace.n; i++)
 		c->trace.ev[i].pid = (int)c->pid;
+}
+
+/* The tracer holds the child before it is released: nothing it runs escapes. */
+static int launch_trace_attach(struct container *c, const struct plan *p, struct nslab_error *e)
+{
+	unsigned long long start = trace_clock();
+	int step = plan_find(p, STEP_TRACE_ATTACH);
+	int r = tracer_start(&c->tracer, c->pid, &c->spec, c->trace.t0, e);
+
+	trace_record(&c->trace, "ptrace", r < 0 ? -1 : 0, e->err, start, step >= 0 ? p->steps[step].text : NULL,
+		     "PTRACE_SEIZE, %d, PTRACE_O_TRACESYSGOOD|PTRACE_O_TRACEFORK|PTRACE_O_TRACEVFORK|PTRACE_O_TRACECLONE|PTRACE_O_TRACEEXEC",
+		     (int)c->pid);
+	return r;
 }
 
 static void describe_command(char *const argv[], char *buf, size_t size)
@@ -505,6 +519,10 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	c->tty_fd = launch_terminal_give(pid, o->foreground);
 
 	if (launch_host_place(c, placed, e) < 0 || launch_host_veth(c, &p, e) < 0) {
+		abort_child(c, &sync_w);
+		return -1;
+	}
+	if (s->trace_child && launch_trace_attach(c, &p, e) < 0) {
 		abort_child(c, &sync_w);
 		return -1;
 	}

@@ -236,6 +236,9 @@ int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_d
 		add(p, STEP_HOST_ADDR, SIDE_PARENT, "%s gets %s and goes up", p->veth_host,
 		    s->net_host[0] ? s->net_host : "its address");
 	}
+	if (s->trace_child)
+		add(p, STEP_TRACE_ATTACH, SIDE_PARENT,
+		    "a tracer process seizes the child (PTRACE_SEIZE, following fork, clone and exec): what runs inside is traced from its first execve");
 	plan_maps(s, euid, p);
 	if (has(s, NS_USER) && s->uidmap.n)
 		add(p, STEP_RELEASE, SIDE_PARENT, "tell the child the maps are written");

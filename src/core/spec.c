@@ -6,6 +6,7 @@
 
 #include "nslab/idmap.h"
 #include "nslab/spec.h"
+#include "nslab/syscalls.h"
 #include "nslab/util.h"
 
 #ifndef CLONE_NEWTIME
@@ -46,6 +47,16 @@ void spec_init(struct spec *s)
 	memset(s, 0, sizeof(*s));
 	s->setgroups = SETGROUPS_AUTO;
 	s->enter = ENTER_PIVOT_ROOT;
+	s->trace_classes = SC_DEFAULT;
+}
+
+bool spec_traces_call(const struct spec *s, long nr)
+{
+	if (nr < 0)
+		return false;
+	if (nr < SPEC_TRACE_CALLS && (s->trace_calls[nr / 8] & (1u << (nr % 8))))
+		return true;
+	return (syscall_classes(nr) & s->trace_classes) != 0;
 }
 
 void spec_free(struct spec *s)
@@ -387,4 +398,32 @@ void spec_describe(const struct spec *s, FILE *out)
 	if (has(s, NS_TIME) || s->time_offset_boottime || s->time_offset_monotonic)
 		fprintf(out, "  %-11smonotonic %+llds, boottime %+llds\n", "clocks", s->time_offset_monotonic,
 			s->time_offset_boottime);
+	if (s->trace_child) {
+		char filter[512];
+		spec_trace_filter_words(s, filter, sizeof(filter));
+		fprintf(out, "  %-11sinside too (ptrace): %s\n", "trace", filter);
+	}
+}
+
+void spec_trace_filter_words(const struct spec *s, char *buf, size_t size)
+{
+	size_t len = 0;
+	char words[256];
+
+	buf[0] = '\0';
+	snprintf(words, sizeof(words), "%s", syscall_class_words());
+	if (s->trace_classes == SC_ALL) {
+		str_appendf(buf, size, &len, "all");
+	} else {
+		int bit = 0;
+		char *save;
+		for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save), bit++)
+			if (s->trace_classes & (1u << bit))
+				str_appendf(buf, size, &len, "%s%s", len ? " " : "", w);
+	}
+	for (long nr = 0; nr < SPEC_TRACE_CALLS; nr++)
+		if ((s->trace_calls[nr / 8] & (1u << (nr % 8))) && syscall_name(nr))
+			str_appendf(buf, size, &len, "%s%s", len ? " " : "", syscall_name(nr));
+	if (!len)
+		snprintf(buf, size, "(nothing)");
 }

@@ -105,13 +105,59 @@ void trace_settle_pending(struct trace *t, long long ret, int err)
 	}
 }
 
-static const char *side_name(int side) { return side == SIDE_CHILD ? "child" : "parent"; }
+static const char *const side_names[] = {"parent", "child", "container"};
+static const char *const kind_names[] = {"step", "syscall", "proc"};
+
+static const char *side_name(int side)
+{
+	return side >= 0 && side < (int)ARRAY_SIZE(side_names) ? side_names[side] : "parent";
+}
+
+static const char *kind_name(int kind)
+{
+	return kind >= 0 && kind < (int)ARRAY_SIZE(kind_names) ? kind_names[kind] : "step";
+}
+
+static int name_index(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name && !strcmp(names[i], name))
+			return (int)i;
+	return 0;
+}
+
+/* "4321/1 sh      ": the caller outside and inside, and its name. */
+static void who(const struct trace_event *ev, char *buf, size_t size)
+{
+	char pids[32];
+
+	snprintf(pids, sizeof(pids), "%d/%d", ev->pid, ev->pid_ns);
+	snprintf(buf, size, "%-10s %-8.8s", pids, ev->comm);
+}
+
+static void format_proc(const struct trace_event *ev, size_t index, char *buf, size_t size)
+{
+	char w[48];
+
+	who(ev, w, sizeof(w));
+	snprintf(buf, size, "%3zu %s -- %s%s%s", index, w, ev->call, ev->args[0] ? " " : "", ev->args);
+}
 
 void trace_format_event(const struct trace_event *ev, size_t index, char *buf, size_t size)
 {
 	size_t len = 0;
+	char w[48];
 
-	str_appendf(buf, size, &len, "%3zu %-6s %s(%s) = ", index, side_name(ev->side), ev->call, ev->args);
+	if (ev->kind == TRACE_PROC) {
+		format_proc(ev, index, buf, size);
+		return;
+	}
+	if (ev->side == SIDE_CONTAINER) {
+		who(ev, w, sizeof(w));
+		str_appendf(buf, size, &len, "%3zu %s %s(%s) = ", index, w, ev->call, ev->args);
+	} else {
+		str_appendf(buf, size, &len, "%3zu %-6s %s(%s) = ", index, side_name(ev->side), ev->call, ev->args);
+	}
 	if (ev->pending)
 		str_appendf(buf, size, &len, "?");
 	else if (ev->ret < 0)
@@ -132,10 +178,32 @@ void trace_print(const struct trace *t, FILE *out)
 		fputs("(no trace yet: run or start a container first)\n", out);
 		return;
 	}
+	bool legend = false;
 	for (size_t i = 0; i < t->n; i++) {
+		if (t->ev[i].side == SIDE_CONTAINER && !legend) {
+			fputs("    --- inside the container: PID on the host/PID inside, name, call ---\n", out);
+			legend = true;
+		}
 		trace_format_event(&t->ev[i], i + 1, line, sizeof(line));
 		fprintf(out, "%s\n", line);
 	}
+}
+
+void trace_print_events(const struct trace *t, FILE *out)
+{
+	size_t shown = 0;
+	char w[48];
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct trace_event *ev = &t->ev[i];
+		if (ev->kind != TRACE_PROC)
+			continue;
+		who(ev, w, sizeof(w));
+		fprintf(out, "%+9.3fs  %s %-8s %s\n", (double)ev->t_ns / 1e9, w, ev->call, ev->args);
+		shown++;
+	}
+	if (!shown)
+		fputs("(no process events: turn on `trace child on`, then run or start a container)\n", out);
 }
 
 static json_object *event_json(const struct trace_event *ev, size_t index)
@@ -144,7 +212,12 @@ static json_object *event_json(const struct trace_event *ev, size_t index)
 
 	json_object_object_add(o, "seq", json_object_new_int64((int64_t)index));
 	json_object_object_add(o, "side", json_object_new_string(side_name(ev->side)));
+	json_object_object_add(o, "kind", json_object_new_string(kind_name(ev->kind)));
 	json_object_object_add(o, "pid", json_object_new_int(ev->pid));
+	if (ev->side == SIDE_CONTAINER) {
+		json_object_object_add(o, "pid_inside", json_object_new_int(ev->pid_ns));
+		json_object_object_add(o, "comm", json_object_new_string(ev->comm));
+	}
 	json_object_object_add(o, "call", json_object_new_string(ev->call));
 	json_object_object_add(o, "args", json_object_new_string(ev->args));
 	if (ev->pending)
@@ -167,4 +240,84 @@ void trace_print_json(const struct trace *t, FILE *out)
 		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	}
+}
+
+/* ---- trace load: JSON Lines back into events */
+
+static const char *jget_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : NULL;
+}
+
+static long long jget_int(json_object *o, const char *key, long long dflt)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : dflt;
+}
+
+static int errno_by_name(const char *name)
+{
+	for (int err = 1; err < 200 && name; err++)
+		if (strerrorname_np(err) && !strcmp(strerrorname_np(err), name))
+			return err;
+	return 0;
+}
+
+static int event_from_json(json_object *o, struct trace_event *ev)
+{
+	const char *call = jget_str(o, "call");
+	json_object *result;
+
+	if (!call)
+		return -1;
+	memset(ev, 0, sizeof(*ev));
+	ev->side = name_index(side_names, ARRAY_SIZE(side_names), jget_str(o, "side"));
+	ev->kind = name_index(kind_names, ARRAY_SIZE(kind_names), jget_str(o, "kind"));
+	ev->pid = (int)jget_int(o, "pid", 0);
+	ev->pid_ns = (int)jget_int(o, "pid_inside", 0);
+	snprintf(ev->comm, sizeof(ev->comm), "%s", jget_str(o, "comm") ? jget_str(o, "comm") : "");
+	snprintf(ev->call, sizeof(ev->call), "%s", call);
+	snprintf(ev->args, sizeof(ev->args), "%s", jget_str(o, "args") ? jget_str(o, "args") : "");
+	snprintf(ev->note, sizeof(ev->note), "%s", jget_str(o, "note") ? jget_str(o, "note") : "");
+	ev->pending = !json_object_object_get_ex(o, "result", &result) || !result;
+	ev->ret = ev->pending ? 0 : json_object_get_int64(result);
+	ev->err = ev->ret < 0 ? errno_by_name(jget_str(o, "errno")) : 0;
+	ev->t_ns = (unsigned long long)jget_int(o, "t_ns", 0);
+	ev->dur_ns = (unsigned long long)jget_int(o, "dur_ns", 0);
+	return 0;
+}
+
+int trace_load(struct trace *t, FILE *in, const char *origin, struct nslab_error *e)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+	struct trace loaded;
+
+	trace_init(&loaded);
+	for (ssize_t n; (n = getline(&line, &cap, in)) >= 0;) {
+		lineno++;
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		struct trace_event ev;
+		json_object *o = json_tokener_parse(line);
+		int r = o && json_object_is_type(o, json_type_object) ? event_from_json(o, &ev) : -1;
+		json_object_put(o);
+		if (r < 0) {
+			free(line);
+			trace_free(&loaded);
+			return nslab_error_set(e, EINVAL, "", "%s:%d: not a trace event (a JSON object with \"call\", as trace --json writes)",
+					       origin, lineno);
+		}
+		trace_add(&loaded, &ev);
+	}
+	free(line);
+	trace_free(t);
+	*t = loaded;
+	return (int)t->n;
 }
