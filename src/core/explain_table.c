@@ -243,6 +243,18 @@ const struct explain_entry explain_entries[] = {
 		.man = "rtnetlink(7)",
 	},
 	{
+		.word = "ptrace",
+		.kind = "call",
+		.aliases = "tracer|strace|PTRACE_SEIZE|trace child",
+		.text = "Lets one process watch and steer another: stop it at each system\n"
+			"call (PTRACE_SYSCALL), read its registers and memory, follow its\n"
+			"forks. strace is built on it; so is `trace child on`: a tracer\n"
+			"process seizes the container's init before it is released and\n"
+			"reports the calls of every process inside, with both PIDs. A\n"
+			"traced process runs on untraced once the tracer detaches.",
+		.man = "ptrace(2)",
+	},
+	{
 		.word = "mknod",
 		.kind = "call",
 		.aliases = NULL,

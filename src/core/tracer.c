@@ -268,7 +268,7 @@ static void signal_stop(struct tracer_state *st, struct tracee *tc, int sig)
 	if (!tc->active)
 		goto deliver;
 	if (ptrace(PTRACE_GETSIGINFO, tc->pid, 0, &si) == 0 && si.si_code <= 0 && si.si_pid)
-		snprintf(from, sizeof(from), " from pid %d", (int)si.si_pid);
+		snprintf(from, sizeof(from), " from pid %d inside", (int)si.si_pid); /* in the receiver's PID namespace */
 	decode_signal_name(sig, name, sizeof(name));
 	emit_proc(st, tc, sig == SIGCONT ? TRACE_EV_CONT : TRACE_EV_SIGNAL, "%s%s", name, from);
 deliver:

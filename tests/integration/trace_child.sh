@@ -60,7 +60,7 @@ check_eq trace.exit-status-kept 7 "$?"
 # ---- killed by a signal
 
 out=$("$NSLAB" -c "$base; run /bin/sh -c 'sleep 10 & kill -USR1 \$!; wait \$!; echo waited \$?'; events" 2>&1)
-check_contains signal.delivered "$out" "signal   SIGUSR1 from pid 1"
+check_contains signal.delivered "$out" "signal   SIGUSR1 from pid 1 inside"
 check_contains signal.killed "$out" "killed by SIGUSR1"
 check_contains signal.shell-saw-it "$out" "waited 138"
 

@@ -135,6 +135,100 @@ static void test_empty(void)
 	free(out);
 }
 
+/* A container's events as the tracer writes them. */
+static void add_inside(struct trace *t, int kind, int pid, int pid_ns, const char *call, const char *args, long long ret,
+		       int err)
+{
+	struct trace_event ev = {.side = SIDE_CONTAINER, .kind = kind, .pid = pid, .pid_ns = pid_ns, .ret = ret, .err = err};
+
+	snprintf(ev.comm, sizeof(ev.comm), "sh");
+	snprintf(ev.call, sizeof(ev.call), "%s", call);
+	snprintf(ev.args, sizeof(ev.args), "%s", args);
+	ev.t_ns = 1500000000ULL;
+	trace_add(t, &ev);
+}
+
+static void inside_trace(struct trace *t)
+{
+	trace_init(t);
+	trace_record(t, "clone3", 4321, 0, trace_clock(), "the child starts", "{flags=CLONE_NEWPID}");
+	add_inside(t, TRACE_PROC, 4321, 1, TRACE_EV_EXEC, "/bin/sh -c x", 0, 0);
+	add_inside(t, TRACE_SYSCALL, 4321, 1, "sethostname", "\"box\", 3", 0, 0);
+	add_inside(t, TRACE_SYSCALL, 4322, 2, "mount", "\"none\", \"/x\", \"tmpfs\", 0, NULL", -1, ENOENT);
+	add_inside(t, TRACE_PROC, 4322, 2, TRACE_EV_EXIT, "status 1", 0, 0);
+}
+
+static void test_inside_format(void)
+{
+	struct trace t;
+
+	inside_trace(&t);
+	_cleanup_free_ char *text = capture(&t, 0);
+	CHECK_CONTAINS(text, "--- inside the container: PID on the host/PID inside");
+	CHECK_CONTAINS(text, "  3 4321/1     sh       sethostname(\"box\", 3) = 0");
+	CHECK_CONTAINS(text, "  4 4322/2     sh       mount(\"none\", \"/x\", \"tmpfs\", 0, NULL) = -1 ENOENT (No such file or directory)");
+	CHECK_CONTAINS(text, "  5 4322/2     sh       -- exit status 1");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	trace_print_events(&t, f);
+	fclose(f);
+	CHECK_CONTAINS(buf, "  +1.500s  4321/1     sh       exec     /bin/sh -c x");
+	CHECK_CONTAINS(buf, "4322/2     sh       exit     status 1");
+	CHECK(!strstr(buf, "sethostname"));
+	CHECK(!strstr(buf, "clone3"));
+	free(buf);
+	trace_free(&t);
+}
+
+static void test_save_load_round_trip(void)
+{
+	struct trace t, back;
+	struct nslab_error e = {0};
+
+	inside_trace(&t);
+	_cleanup_free_ char *json = capture(&t, 1);
+	FILE *in = fmemopen(json, strlen(json), "r");
+	trace_init(&back);
+	CHECK(trace_load(&back, in, "t.jsonl", &e) == 5);
+	fclose(in);
+	_cleanup_free_ char *again = capture(&back, 1);
+	CHECK_STR(again, json);
+	CHECK(back.ev[3].err == ENOENT && back.ev[3].pid_ns == 2 && back.ev[3].kind == TRACE_SYSCALL);
+	CHECK(back.ev[0].side == SIDE_PARENT && back.ev[0].kind == TRACE_STEP);
+	trace_free(&t);
+	trace_free(&back);
+}
+
+static void test_load_errors(void)
+{
+	struct trace t;
+	struct nslab_error e = {0};
+	const char *bad[] = {"{\"call\": \"x\"}\nnot json\n", "[1, 2]\n", "{\"args\": \"no call\"}\n"};
+	const int line[] = {2, 1, 1};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char want[64];
+		trace_init(&t);
+		add_inside(&t, TRACE_PROC, 1, 1, "exit", "status 0", 0, 0);
+		FILE *in = fmemopen((void *)bad[i], strlen(bad[i]), "r");
+		CHECK(trace_load(&t, in, "bad.jsonl", &e) < 0);
+		fclose(in);
+		snprintf(want, sizeof(want), "bad.jsonl:%d: not a trace event", line[i]);
+		CHECK_CONTAINS(e.msg, want);
+		CHECK(t.n == 1); /* the trace it had is kept */
+		trace_free(&t);
+	}
+	/* Blank lines are fine; a pending event (result null) stays pending. */
+	const char *ok = "\n{\"call\": \"execve\", \"result\": null}\n\n";
+	trace_init(&t);
+	FILE *in = fmemopen((void *)ok, strlen(ok), "r");
+	CHECK(trace_load(&t, in, "ok.jsonl", &e) == 1);
+	fclose(in);
+	CHECK(t.n == 1 && t.ev[0].pending);
+	trace_free(&t);
+}
+
 static void test_mount_flag_names(void)
 {
 	char buf[128];
@@ -153,5 +247,8 @@ int main(void)
 	RUN(test_settle_pending);
 	RUN(test_empty);
 	RUN(test_mount_flag_names);
+	RUN(test_inside_format);
+	RUN(test_save_load_round_trip);
+	RUN(test_load_errors);
 	return CHECK_DONE();
 }
