@@ -477,6 +477,8 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	/* The container's own copy: launch-time choices (veth addresses) go in it. */
 	spec_copy(&c->spec, s);
 	s = &c->spec;
+	/* Held until the launch returns: the host end has its address by then. */
+	_cleanup_close_ int net_lock = launch_host_net_lock(s);
 	if (plan_build(s, geteuid(), getegid(), c->state_dir, &p, e) < 0 ||
 	    launch_host_pick_addresses(&c->spec, e) < 0) {
 		spec_free(&c->spec);
@@ -517,11 +519,14 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 	close(steal_fd(&ev_w));
 	container_state_write(c);
 	c->tty_fd = launch_terminal_give(pid, o->foreground);
+	launch_fault_point("clone");
 
 	if (launch_host_place(c, placed, e) < 0 || launch_host_veth(c, &p, e) < 0) {
 		abort_child(c, &sync_w);
 		return -1;
 	}
+	if (c->veth[0])
+		launch_fault_point("veth");
 	if (s->trace_child && launch_trace_attach(c, &p, e) < 0) {
 		abort_child(c, &sync_w);
 		return -1;
@@ -545,5 +550,6 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 		return -1;
 	}
 	trace_settle_pending(&c->trace, 0, 0);
+	launch_fault_point("exec");
 	return 0;
 }

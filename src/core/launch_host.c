@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -51,14 +53,22 @@ static int make_overlay_dirs(struct container *c, const struct plan *p, struct n
 	return 0;
 }
 
+void launch_fault_point(const char *stage)
+{
+	const char *want = getenv("NSLAB_FAULT_STOP");
+
+	if (want && !strcmp(want, stage))
+		raise(SIGSTOP);
+}
+
 int launch_host_prepare(struct container *c, const struct spec *s, const struct plan *p, struct nslab_error *e)
 {
 	for (size_t i = 0; i < p->n && p->steps[i].kind != STEP_CLONE; i++) {
 		int r = 0;
-		if (p->steps[i].kind == STEP_CGROUP_CREATE)
-			r = make_cgroup(c, s, e);
-		else if (p->steps[i].kind == STEP_OVERLAY_DIRS)
-			r = make_overlay_dirs(c, p, e);
+		if (p->steps[i].kind == STEP_CGROUP_CREATE && (r = make_cgroup(c, s, e)) == 0)
+			launch_fault_point("cgroup");
+		else if (p->steps[i].kind == STEP_OVERLAY_DIRS && (r = make_overlay_dirs(c, p, e)) == 0)
+			launch_fault_point("overlay");
 		if (r < 0)
 			return -1;
 	}
@@ -233,6 +243,21 @@ static int pick_on_bridge(struct spec *s, const struct link_list *l, struct nsla
 		return 0;
 	}
 	return nslab_error_set(e, EADDRNOTAVAIL, "", "no free address left on bridge %s", s->net_bridge);
+}
+
+int launch_host_net_lock(const struct spec *s)
+{
+	char root[PATH_MAX], path[PATH_MAX + 16];
+
+	if (!s->net_veth)
+		return -1;
+	container_state_root(root, sizeof(root));
+	(void)mkdir(root, 0755);
+	snprintf(path, sizeof(path), "%s/.net.lock", root);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	return fd;
 }
 
 int launch_host_pick_addresses(struct spec *s, struct nslab_error *e)

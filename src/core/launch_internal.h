@@ -5,6 +5,11 @@
 #include "nslab/container.h"
 
 void launch_reset_signals(void);
+/* Fault injection for the reliability tests: when $NSLAB_FAULT_STOP names
+ * this stage (cgroup, overlay, clone, veth, exec), nslab stops itself with
+ * SIGSTOP there, so a test can SIGKILL it mid-launch and check that
+ * `nslab cleanup` leaves nothing. */
+void launch_fault_point(const char *stage);
 /* setresgid/setgroups/setresuid to 0 when uid 0 is mapped; traced. */
 int launch_become_root(struct trace *t);
 char **launch_build_env(const struct spec *s);
@@ -29,6 +34,10 @@ int launch_host_place(struct container *c, bool placed, struct nslab_error *e);
 void launch_host_release_cgroup(struct container *c);
 void launch_host_remove_overlay(struct container *c);
 /* Pick the veth addresses (a free /30) when the spec names none. */
+/* Two nslab at once must not pick the same addresses: an exclusive flock on
+ * STATE_ROOT/.net.lock, held from the pick until the host end has its
+ * address (close the fd to let go); -1 when the spec has no veth. */
+int launch_host_net_lock(const struct spec *s);
 int launch_host_pick_addresses(struct spec *s, struct nslab_error *e);
 int launch_host_veth(struct container *c, const struct plan *p, struct nslab_error *e);
 void launch_host_remove_veth(struct container *c);

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Reliability: nslab SIGKILLed at each stage of a launch, then `nslab
+# cleanup`, leaves nothing; 200 launches leak no fds, mounts, cgroups or
+# links; two nslab instances at once never collide. Everything runs in a
+# network namespace the test makes itself (it plays the host), so the veths
+# never touch the real host.
+# shellcheck disable=SC2016 # $PPID and friends are for the shell inside the container
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+# shellcheck source=common.bash
+source "$(dirname "$0")/common.bash"
+
+if ! is_root; then
+	skip faults "needs root (cgroups, veths and overlay as root)"
+	t_done
+	exit 0
+fi
+ns=nslab-faults-$$
+ip netns add "$ns" || {
+	fail faults.netns "ip netns add failed"
+	exit 1
+}
+on_exit "ip netns del $ns"
+# nsenter, not ip netns exec: that one remounts /sys, and the cgroup hierarchies with it.
+inns() { nsenter --no-fork --net="/run/netns/$ns" "$@"; }
+inns ip link set lo up
+
+# What a launch can leave behind, as one line (compared before and after).
+leftovers() {
+	local state cg links mounts procs
+	state=$(find /run/nslab -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l)
+	cg=$(find /sys/fs/cgroup/*/nslab /sys/fs/cgroup/nslab -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l)
+	links=$(inns ip -o link show | grep -c 'nsl-' || true)
+	mounts=$(grep -c -e nslab -e overlay /proc/self/mountinfo || true)
+	procs=$(pgrep -f 'fault-probe-sleep' | wc -l)
+	echo "state=$state cgroups=$cg links=$links mounts=$mounts procs=$procs"
+}
+before=$(leftovers)
+
+spec="set pid mount uts net; rootfs $ROOTFS; overlay on; limit memory 64M; net veth"
+
+# nslab stops itself at STAGE (NSLAB_FAULT_STOP); the test SIGKILLs it there.
+kill_at() {
+	local stage=$1 pid state i
+	# nsenter itself, not inns: a backgrounded function is a subshell, and $! would name it.
+	nsenter --no-fork --net="/run/netns/$ns" env NSLAB_FAULT_STOP="$stage" \
+		"$NSLAB" -c "$spec; run /bin/sh -c 'exec -a fault-probe-sleep sleep 30'" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	for ((i = 0; i < 200; i++)); do
+		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
+		[ "$state" = T ] && break
+		sleep 0.05
+	done
+	if [ "$state" != T ]; then
+		fail "kill.$stage.reached" "nslab never stopped at $stage (state ${state:-gone})"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return
+	fi
+	pass "kill.$stage.reached"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	# The container dies with nslab (PR_SET_PDEATHSIG); give the kernel a moment.
+	for ((i = 0; i < 50; i++)); do
+		pgrep -f fault-probe-sleep >/dev/null || break
+		sleep 0.05
+	done
+	out=$(inns "$NSLAB" cleanup 2>&1)
+	check_eq "kill.$stage.cleanup-leaves-nothing" "$before" "$(leftovers)"
+	if [ "$stage" != clone ] && [ "$stage" != exec ]; then
+		check_contains "kill.$stage.cleanup-says-what" "$out" "removed"
+	fi
+}
+for stage in cgroup overlay clone veth exec; do
+	kill_at "$stage"
+done
+
+# ---- 200 launches: nslab's fds, mounts, cgroups and links stay as they were
+
+script=$(mktemp "${NSLAB_TEST_TMP:-/tmp}/faults.XXXXXX")
+on_exit "rm -f '$script'"
+{
+	echo "$spec"
+	echo "run /bin/sh -c 'ls /proc/\$PPID/fd | wc -l' # through the overlay; \$PPID is nslab"
+	echo "set pid mount uts net; rootfs none; unset pid mount uts net; limit none; overlay off; net none"
+	echo "run /bin/sh -c 'ls /proc/\$PPID/fd | wc -l; grep -c . /proc/\$PPID/mountinfo'"
+	echo "$spec"
+	for ((i = 0; i < 200; i++)); do echo "run /bin/true"; done
+	echo "set pid mount uts net; rootfs none; unset pid mount uts net; limit none; overlay off; net none"
+	echo "run /bin/sh -c 'ls /proc/\$PPID/fd | wc -l; grep -c . /proc/\$PPID/mountinfo'"
+} >"$script"
+out=$(inns timeout 600 "$NSLAB" "$script" 2>&1)
+rc=$?
+check_eq loop.status 0 "$rc"
+mapfile -t nums < <(grep -E '^[0-9]+$' <<<"$out")
+if [ "${#nums[@]}" -ge 5 ] && [ "${nums[1]}" = "${nums[3]}" ] && [ "${nums[2]}" = "${nums[4]}" ]; then
+	pass loop.no-fd-or-mount-leak
+else
+	fail loop.no-fd-or-mount-leak "fds/mounts before and after 200 launches: ${nums[*]} ($out)"
+fi
+check_eq loop.nothing-left "$before" "$(leftovers)"
+
+# ---- two instances at once: distinct ids, addresses and cgroups
+
+for k in 1 2; do
+	nsenter --no-fork --net="/run/netns/$ns" "$NSLAB" -c "$spec; run /bin/true; run /bin/true; run /bin/true; run /bin/sh -c 'ip -o -4 addr show eth0'" \
+		>"$script.$k" 2>&1 &
+	eval "p$k=\$!"
+done
+# shellcheck disable=SC2154 # p1 and p2 are set by the eval above
+wait "$p1"
+r1=$?
+# shellcheck disable=SC2154
+wait "$p2"
+r2=$?
+on_exit "rm -f '$script.1' '$script.2'"
+check_eq two.both-ok "0 0" "$r1 $r2"
+a1=$(grep -o 'inet [0-9./]*' "$script.1")
+a2=$(grep -o 'inet [0-9./]*' "$script.2")
+if [ -n "$a1" ] && [ -n "$a2" ] && [ "$a1" != "$a2" ]; then
+	pass two.distinct-addresses
+else
+	fail two.distinct-addresses "[$a1] [$a2]: $(cat "$script.1" "$script.2")"
+fi
+check_eq two.nothing-left "$before" "$(leftovers)"
+t_done
