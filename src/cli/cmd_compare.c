@@ -154,11 +154,20 @@ int cmd_watch(struct session *s, int argc, char **argv, struct nslab_error *e)
 	}
 	session_poll(s);
 	bool live = s->ct.state == CONTAINER_RUNNING || s->ct.state == CONTAINER_STOPPED;
-	if (!o.pid && !live)
-		return nslab_error_set(e, ESRCH, "", "no running container: start one, or name any process with --pid PID");
-	if (!o.pid)
+	/* The Trace panel shows the session's trace: the container's as it runs, or a
+	 * finished or loaded one (trace load FILE), which needs no container at all. */
+	if (!o.pid && !live && !s->ct.trace.n)
+		return nslab_error_set(e, ESRCH, "",
+				       "no running container: start one, name any process with --pid PID, or trace load FILE");
+	if (!o.pid && live) {
 		o.pid = s->ct.pid;
+	} else if (!o.pid) {
+		o.pid = getpid();
+		o.self_target = true;
+	}
 	if (live && o.pid == s->ct.pid)
 		o.ct = &s->ct;
+	o.traced = &s->ct;
+	o.traced_live = live;
 	return tui_watch(&o, e);
 }

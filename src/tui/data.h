@@ -13,7 +13,8 @@
 #define SIDE_HOST   0
 #define SIDE_INSIDE 1
 
-enum tui_part { PART_PIDS, PART_MOUNTS, PART_LINKS, PART_MEM, PART_COUNT };
+/* The panels; Trace is not probed here (trace_lines.h) but is a part like the others. */
+enum tui_part { PART_PIDS, PART_MOUNTS, PART_LINKS, PART_MEM, PART_TRACE, PART_COUNT };
 
 enum tui_mark {
 	MARK_NONE,

@@ -73,10 +73,15 @@ static void line_target(const struct tui *t, int cols)
 	panel_text(0, 0, cols, A_NORMAL, "");
 	if (d->ct)
 		snprintf(buf, sizeof(buf), "container %s (pid %d)", d->ct->id, (int)d->target);
+	else if (t->self_target)
+		snprintf(buf, sizeof(buf), "no container running");
 	else
 		snprintf(buf, sizeof(buf), "pid %d", (int)d->target);
 	x = put(0, 0, limit, tui_attr(t, ROLE_LABEL), buf);
-	snprintf(buf, sizeof(buf), "  flags: %s", flags[0] ? flags : "none");
+	if (t->self_target)
+		snprintf(buf, sizeof(buf), "  (the other panels show nslab itself, pid %d)", (int)d->target);
+	else
+		snprintf(buf, sizeof(buf), "  flags: %s", flags[0] ? flags : "none");
 	put(0, x, limit, A_NORMAL, buf);
 	x = put(0, limit + 1, cols, A_NORMAL, rate);
 	if (t->paused)

@@ -4,13 +4,22 @@
 
 #include "panel.h"
 
+/* The key line: the focused panel's own keys, long when the terminal is wide enough. */
 static const char *const keys_long =
-    "q quit  ? help  Tab/Left/Right panel  Up/Down/PgUp/PgDn scroll  z zoom  d differences  +/- rate  p pause";
-static const char *const keys_short = "q quit  ? help  Tab panel  arrows scroll  z zoom  d diff  +/- rate  p pause";
+    "q quit  ? help  Tab/Left/Right panel  t trace  Up/Down/PgUp/PgDn scroll  z zoom  d differences  +/- rate  p pause";
+static const char *const keys_short = "q quit  ? help  Tab panel  t trace  z zoom  d diff  +/- rate  p pause";
+static const char *const trace_keys_long =
+    "q quit  ? help  Tab/Left/Right panel  Up/Down/PgUp/PgDn scroll  End follow  "
+    "e process events only  l launcher steps  z zoom  p pause";
+static const char *const trace_keys_short =
+    "q quit  ? help  Tab panel  End follow  e events only  l launcher steps  z zoom";
 
 void footer_draw(const struct tui *t, int lines, int cols)
 {
-	panel_text(lines - 1, 0, cols, tui_attr(t, ROLE_LABEL), cols > (int)strlen(keys_long) ? keys_long : keys_short);
+	bool trace = t->focus == PART_TRACE;
+	const char *wide = trace ? trace_keys_long : keys_long, *narrow = trace ? trace_keys_short : keys_short;
+
+	panel_text(lines - 1, 0, cols, tui_attr(t, ROLE_LABEL), cols > (int)strlen(wide) ? wide : narrow);
 }
 
 static const char *const help_lines[] = {
@@ -20,6 +29,7 @@ static const char *const help_lines[] = {
     "Shift-Tab, Left    previous panel",
     "Up Down PgUp PgDn  scroll the focused panel (Home, End)",
     "z                  zoom the focused panel to the whole screen",
+    "t                  the Trace panel: what runs inside, as it happens",
     "d                  differences only: hide rows the same on both sides",
     "+ -                refresh faster, slower",
     "p                  pause, resume",
@@ -27,6 +37,10 @@ static const char *const help_lines[] = {
     "",
     "marks  < only the host   > only the container   ! differs",
     "       + new             - vanished (kept a moment)",
+    "",
+    "Trace  End G  follow new events again (scrolling up stops following)",
+    "       e      process events only: fork, exec, exit, signal, stop, oom-kill",
+    "       l      launcher steps dim, or hidden",
     "",
     "any key closes this help",
 };

@@ -8,6 +8,15 @@
 #define PANEL_MIN_H      3   /* title, column names, one row */
 #define GRID_MIN_COLS    160 /* 2x2 from here: each cell keeps ~38 columns, as stacked at 80 */
 #define GRID_MIN_PANEL_H 6
+#define BASE_PANELS      4 /* PIDs, Mounts, Links, Memory: always laid out */
+#define STACK_MIN_H      5 /* each of the four, when Trace is stacked below them */
+#define TRACE_MIN_H      6 /* Trace below the others from here; else it is shown zoomed */
+
+static int panel_key(struct panel *p, struct tui *t, int ch)
+{
+	(void)t;
+	return panel_key_scroll(p, ch);
+}
 
 void panel_init(struct panel *p, const char *title, enum tui_part part,
                 void (*draw)(struct panel *, const struct tui *))
@@ -16,7 +25,7 @@ void panel_init(struct panel *p, const char *title, enum tui_part part,
 	p->title = title;
 	p->part = part;
 	p->draw = draw;
-	p->key = panel_key_scroll;
+	p->key = panel_key;
 	p->dirty = true;
 }
 
@@ -32,6 +41,11 @@ void panel_set_rows(struct panel *p, size_t n)
 	p->n_rows = n;
 	if (p->scroll + h > n)
 		p->scroll = n > h ? n - h : 0;
+}
+
+bool panel_at_end(const struct panel *p)
+{
+	return p->scroll + (size_t)panel_body_h(p) >= p->n_rows;
 }
 
 int panel_key_scroll(struct panel *p, int ch)
@@ -64,11 +78,27 @@ static void place(struct panel *p, int y, int x, int h, int w)
 	p->dirty = true;
 }
 
+/* Trace gets the bottom third, across the whole width (its lines are long),
+ * as far as the others keep others_min rows; without room for TRACE_MIN_H it
+ * is only shown zoomed. Returns the rows left for the others. */
+static int place_trace(struct tui *t, struct rect body, int others_min)
+{
+	int h = body.h / 3;
+
+	if (h > body.h - others_min)
+		h = body.h - others_min;
+	if (h < TRACE_MIN_H)
+		return body.h;
+	place(&t->panels[PART_TRACE], body.y + body.h - h, body.x, h, body.w);
+	return body.h - h;
+}
+
 static void layout_stacked(struct tui *t, struct rect body)
 {
-	int each = body.h / PART_COUNT, extra = body.h % PART_COUNT, y = body.y;
+	body.h = place_trace(t, body, BASE_PANELS * STACK_MIN_H);
+	int each = body.h / BASE_PANELS, extra = body.h % BASE_PANELS, y = body.y;
 
-	for (int i = 0; i < PART_COUNT; i++) {
+	for (int i = 0; i < BASE_PANELS; i++) {
 		int h = each + (i < extra);
 		place(&t->panels[i], y, body.x, h, body.w);
 		y += h;
@@ -77,6 +107,7 @@ static void layout_stacked(struct tui *t, struct rect body)
 
 static void layout_grid(struct tui *t, struct rect body)
 {
+	body.h = place_trace(t, body, 2 * GRID_MIN_PANEL_H);
 	int left = (body.w - 1) / 2, top = body.h / 2;
 
 	/* One blank column between the two halves. */
@@ -96,15 +127,21 @@ void panel_layout(struct tui *t, int lines, int cols)
 		t->panels[i].visible = false;
 		t->panels[i].focus = i == t->focus;
 	}
-	t->too_small = cols < MIN_COLS || body.h < (t->zoom ? PANEL_MIN_H : PART_COUNT * PANEL_MIN_H);
+	t->auto_zoom = false;
+	t->too_small = cols < MIN_COLS || body.h < (t->zoom ? PANEL_MIN_H : BASE_PANELS * PANEL_MIN_H);
 	if (t->too_small)
 		return;
-	if (t->zoom)
-		place(&t->panels[t->focus], body.y, body.x, body.h, body.w);
-	else if (cols >= GRID_MIN_COLS && body.h >= 2 * GRID_MIN_PANEL_H)
+	if (!t->zoom && cols >= GRID_MIN_COLS && body.h >= 2 * GRID_MIN_PANEL_H)
 		layout_grid(t, body);
-	else
+	else if (!t->zoom)
 		layout_stacked(t, body);
+	if (t->zoom || !t->panels[t->focus].visible) {
+		/* Zoomed, or focused where the layout had no room for it (Trace on a small terminal). */
+		t->auto_zoom = !t->zoom;
+		for (int i = 0; i < PART_COUNT; i++)
+			t->panels[i].visible = false;
+		place(&t->panels[t->focus], body.y, body.x, body.h, body.w);
+	}
 }
 
 /* ---- drawing */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "data.h"
+#include "trace_lines.h"
 
 /* What a key handler did, for the loop (as htop's HandlerResult). */
 enum tui_flag {
@@ -33,6 +34,9 @@ enum tui_role {
 	ROLE_BAR_HIGH, /* ... when nearly full */
 	ROLE_WARN,     /* the target exited, OOM kills */
 	ROLE_STATUS,   /* PAUSED, DIFF: modes that are on */
+	ROLE_PROC,     /* a process event in the trace: fork, exec, exit, signal */
+	ROLE_FAILED,   /* a traced call that failed */
+	ROLE_STEP,     /* a launcher step in the trace: quieter than what runs inside */
 	ROLE_COUNT
 };
 
@@ -51,7 +55,17 @@ struct panel {
 	size_t scroll; /* first row shown */
 	size_t n_rows; /* rows it has, as last drawn */
 	void (*draw)(struct panel *p, const struct tui *t);
-	int (*key)(struct panel *p, int ch);
+	int (*key)(struct panel *p, struct tui *t, int ch);
+};
+
+/* The Trace panel's state (trace_panel.c). */
+struct trace_view {
+	struct container *ct;    /* nslab's container: its tracer is polled each refresh (NULL: none) */
+	const struct trace *src; /* what the panel shows: ct's trace (maybe loaded from a file) */
+	bool live;               /* ct is running: events may still arrive */
+	struct trace_lines lines;
+	bool follow;      /* at the bottom, moving with new events (as tail -f) */
+	size_t new_below; /* lines that arrived since the person scrolled up */
 };
 
 struct tui {
@@ -59,6 +73,9 @@ struct tui {
 	struct panel panels[PART_COUNT];
 	int focus; /* index into panels */
 	bool zoom, diff_only, paused, help, too_small;
+	bool auto_zoom;   /* the focused panel has no place in the layout: shown zoomed */
+	bool self_target; /* no container: the panels show nslab itself */
+	struct trace_view trace;
 	bool header_dirty, footer_dirty;
 	int delay_tenths;
 	int header_h;
@@ -71,7 +88,10 @@ int tui_attr(const struct tui *t, enum tui_role role);
 /* panel.c: the object and what every panel draws the same way */
 void panel_init(struct panel *p, const char *title, enum tui_part part,
                 void (*draw)(struct panel *, const struct tui *));
+/* Up, Down, PgUp, PgDn, Home/g, End/G within the panel's rows. */
 int panel_key_scroll(struct panel *p, int ch);
+/* The last row is in view. */
+bool panel_at_end(const struct panel *p);
 /* Rows of the body (below the title and the column names). */
 int panel_body_h(const struct panel *p);
 /* Clamp scroll to n rows and remember n. */
@@ -94,11 +114,17 @@ void panel_draw_rows(struct panel *p, const struct tui *t, const struct tui_rows
 /* panels.c: the four panels */
 void panels_init(struct tui *t);
 
+/* trace_panel.c: the Trace panel */
+void trace_panel_init(struct tui *t, struct container *ct, const struct trace *src, bool live);
+void trace_panel_free(struct tui *t);
+/* Take new events (polling ct's tracer) into the panel: each refresh. */
+void trace_panel_poll(struct tui *t);
+
 /* header.c */
 int header_height(int lines, int cols);
 void header_draw(const struct tui *t, int cols);
 
-/* help.c: the key line at the bottom and the ? overlay */
+/* help.c: the key line at the bottom (the focused panel's keys) and the ? overlay */
 void footer_draw(const struct tui *t, int lines, int cols);
 void help_draw(const struct tui *t, int lines, int cols);
 

@@ -35,6 +35,9 @@ static const struct tui_style styles[ROLE_COUNT] = {
     [ROLE_BAR_HIGH] = {COLOR_RED, -1, A_BOLD, A_REVERSE},
     [ROLE_WARN] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
     [ROLE_STATUS] = {COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE},
+    [ROLE_PROC] = {COLOR_CYAN, -1, A_BOLD, A_BOLD},
+    [ROLE_FAILED] = {COLOR_RED, -1, 0, A_UNDERLINE},
+    [ROLE_STEP] = {-1, -1, A_DIM, A_DIM},
 };
 
 int tui_attr(const struct tui *t, enum tui_role role)
@@ -49,13 +52,23 @@ static void attrs_init(struct tui *t)
 
 /* ---- keys */
 
-static int focus_move(struct tui *t, int by)
+static int focus_set(struct tui *t, int to)
 {
+	/* Zoomed (or the new panel has no place of its own): the layout changes with the focus. */
+	bool relayout = t->zoom || t->auto_zoom || !t->panels[to].visible;
+
 	t->panels[t->focus].focus = false;
 	t->panels[t->focus].dirty = true;
-	t->focus = (t->focus + by + PART_COUNT) % PART_COUNT;
+	t->focus = to;
 	t->panels[t->focus].focus = true;
-	return TUI_HANDLED | (t->zoom ? TUI_RELAYOUT : TUI_REDRAW);
+	t->panels[t->focus].dirty = true;
+	t->footer_dirty = true; /* the key line names the focused panel's keys */
+	return TUI_HANDLED | (relayout ? TUI_RELAYOUT : TUI_REDRAW);
+}
+
+static int focus_move(struct tui *t, int by)
+{
+	return focus_set(t, (t->focus + by + PART_COUNT) % PART_COUNT);
 }
 
 /* Steps as top and htop take -d: tenths of a second. */
@@ -114,6 +127,8 @@ static int screen_key(struct tui *t, int ch)
 	case KEY_RIGHT: return focus_move(t, 1);
 	case KEY_BTAB:
 	case KEY_LEFT: return focus_move(t, -1);
+	case 't':
+	case 'T': return focus_set(t, PART_TRACE);
 	case 'z':
 	case 'Z': return toggle(t, &t->zoom, TUI_RELAYOUT);
 	case 'd':
@@ -132,7 +147,7 @@ static int screen_key(struct tui *t, int ch)
 	default: break;
 	}
 	struct panel *p = &t->panels[t->focus];
-	return p->key ? p->key(p, ch) : 0;
+	return p->key ? p->key(p, t, ch) : 0;
 }
 
 static int read_keys(struct tui *t)
@@ -253,6 +268,7 @@ static void screen_loop(struct tui *t)
 		bool refreshed = false;
 		if ((flags & TUI_RESCAN) || (!t->paused && now_ns() - last >= delay_ns(t))) {
 			data_refresh(t->data);
+			trace_panel_poll(t);
 			last = now_ns();
 			refreshed = true;
 			flags |= TUI_REBUILD | TUI_REDRAW_ALL;
@@ -286,9 +302,17 @@ int tui_watch(const struct tui_opts *o, struct nslab_error *e)
 	data_init(t.data, o->pid, o->ct);
 	t.delay_tenths = clamp_delay(o->delay_tenths);
 	panels_init(&t);
+	trace_panel_init(&t, o->traced, o->traced ? &o->traced->trace : NULL, o->traced_live);
+	if (o->self_target) {
+		/* Nothing to compare: what there is to see is the trace. */
+		t.self_target = true;
+		t.focus = PART_TRACE;
+		t.zoom = true;
+	}
 	attrs_init(&t);
 	screen_loop(&t);
 	tui_term_close(&term);
+	trace_panel_free(&t);
 	data_free(t.data);
 	free(t.data);
 	return 0;

@@ -13,6 +13,10 @@ struct tui_opts {
 	pid_t pid;			/* the target: a container's init or any process */
 	const struct container *ct;	/* nslab's own container when pid is its init, else NULL
 					 * (gives the id, flags and cgroup figures) */
+	struct container *traced;	/* whose trace the Trace panel shows (nslab's container, running,
+					 * ended, or with a trace loaded), or NULL */
+	bool traced_live;		/* it runs: its tracer is polled for new events each refresh */
+	bool self_target;		/* pid is nslab itself: no container, only a trace to show */
 	int delay_tenths;		/* refresh period, tenths of a second (like top -d / htop -d) */
 };
 
