@@ -50,7 +50,7 @@ override CFLAGS += -I$(GEN)
 HELPERS := build/helpers/nsinfo build/helpers/hungry build/helpers/escape
 ROOTFS  := build/rootfs
 
-.PHONY: all rootfs check unit install clean distclean format bench
+.PHONY: all rootfs check check-all unit install clean distclean format bench
 
 all: $(NSLAB_BIN) $(ROOTFS)/.nslab-rootfs
 
@@ -91,6 +91,12 @@ unit: $(UNIT_BIN)
 check: all $(UNIT_BIN)
 	NSLAB=$(abspath $(NSLAB_BIN)) UNIT_DIR=$(abspath $(BUILD)/tests) \
 		ROOTFS=$(abspath $(ROOTFS)) tests/run.sh
+
+# What CI runs: the suite on the normal build and on the ASan+UBSan build.
+check-all:
+	$(MAKE) all unit
+	$(MAKE) SANITIZE=1 all unit
+	tests/check-all.sh
 
 # Benchmarks print ratios against peers measured in the same run; never pass/fail.
 bench: all
