@@ -15,6 +15,7 @@ fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 walkdir=$top/tests/fixtures/lessons/walk
 fixture=$walkdir/01-walk.md
+slidesdir=$top/tests/fixtures/slides
 tui_init
 work=
 t_tmpdir work
@@ -28,8 +29,8 @@ re_quote() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g'; }
 walk() {
 	local s=$1 cmd
 	shift
-	cmd=$(printf 'set -m; cd %q && HOME=%q XDG_STATE_HOME=%q NSLAB_LESSONS=%q NSLAB_ROOTFS=%q %q lesson %s; echo NSLAB-EXITED-$?; exec sleep 120' \
-		"$work" "$home" "$state" "$walkdir" "$ROOTFS" "$NSLAB" "$*")
+	cmd=$(printf 'set -m; cd %q && HOME=%q XDG_STATE_HOME=%q NSLAB_LESSONS=%q NSLAB_SLIDES=%q NSLAB_ROOTFS=%q %q lesson %s; echo NSLAB-EXITED-$?; exec sleep 120' \
+		"$work" "$home" "$state" "$walkdir" "$slidesdir" "$ROOTFS" "$NSLAB" "$*")
 	tui_start_cmd "$s" "$cmd"
 }
 # say SESSION TEXT: empty the line (it may hold the pre-typed command), then type TEXT and Enter.
@@ -56,6 +57,13 @@ check_screen walk.step-1-heading a '^── Step 1 of 3: First step ─+ slide 1
 check_screen walk.step-1-narration a '^Narration of step one\.$'
 check_screen walk.step-1-slide-note a '^\(this step has slide 1: type slide to see it\)$'
 check_prompt walk.first-command-pretyped a "$(prompt 1/3 '') set uts\$"
+
+# slide: the step's page of the lesson's deck, full screen; q comes back to the walk.
+say a slide
+check_on walk.slide-opens a 'The first slide of the walk fixture\.'
+check_on walk.slide-page a 'page 1/2 *$'
+tui_keys a q
+check_prompt walk.slide-back-to-walk a "$(prompt 1/3 '') set uts\$"
 
 tui_mark a
 tui_keys a Enter
@@ -116,7 +124,11 @@ say a hint
 check_screen walk.hint a '^hint: hint of step two, wrong on purpose$'
 
 say a next
-check_screen walk.next-word a '^── Step 3 of 3: Third step ─+$'
+# open: slide: the third step opens its page by itself.
+check_on walk.open-slide a 'Walk slide two'
+check_on walk.open-slide-page a 'page 2/2 *$'
+tui_keys a q
+check_screen walk.next-word a '^── Step 3 of 3: Third step ─+ slide 2 ──$'
 check_prompt walk.step-3-pretyped a "$(prompt 3/3 uts) \\\$ echo third-output\$"
 
 # back replays the steps before quietly: the spec is what step 1 built, its output not shown again.
@@ -174,6 +186,8 @@ tui_keys c Enter
 check_screen walk.to-end-step-2-done c '^\(Enter or next: step 3, Third step\)$'
 tui_mark c
 tui_keys c Enter
+check_on walk.to-end-opens-slide c 'page 2/2 *$'
+tui_keys c q
 check_prompt walk.to-end-step-3 c "$(prompt 3/3 uts) \\\$ echo third-output\$"
 tui_mark c
 tui_keys c Enter

@@ -109,6 +109,38 @@ tui_wait_prompt() {
 		sleep 0.1
 	done
 }
+# ---- full-screen programs (watch, slides): the visible screen, no history
+
+# The visible screen as it is now (a full-screen program: no history, no joined lines).
+screen() { tx capture-pane -p -t "$1" | sed 's/[[:space:]]*$//'; }
+# wait_screen SESSION REGEX [SECONDS]: until a line of the visible screen matches.
+wait_screen() {
+	local s=$1 re=$2 n=$((${3:-10} * 10))
+	while :; do
+		TUI_OUT=$(screen "$s")
+		grep -Eq -- "$re" <<<"$TUI_OUT" && return 0
+		((n-- > 0)) || return 1
+		sleep 0.1
+	done
+}
+# wait_no_screen SESSION REGEX [SECONDS]: until no line matches.
+wait_no_screen() {
+	local s=$1 re=$2 n=$((${3:-10} * 10))
+	while :; do
+		TUI_OUT=$(screen "$s")
+		grep -Eq -- "$re" <<<"$TUI_OUT" || return 0
+		((n-- > 0)) || return 1
+		sleep 0.1
+	done
+}
+fail_screen() {
+	fail "$1" "$2"
+	sed '/^$/d' <<<"$TUI_OUT" | sed 's/^/    | /'
+}
+# check_on NAME SESSION REGEX [SECONDS], check_off: a line of the screen matches, or none does.
+check_on() { if wait_screen "$2" "$3" "${4:-10}"; then pass "$1"; else fail_screen "$1" "no line matching /$3/"; fi; }
+check_off() { if wait_no_screen "$2" "$3" "${4:-10}"; then pass "$1"; else fail_screen "$1" "a line still matches /$3/"; fi; }
+
 # tui_wait_true SECONDS COMMAND...: poll a condition (a process appearing or going away).
 tui_wait_true() {
 	local n=$(($1 * 10))

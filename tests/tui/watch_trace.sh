@@ -24,34 +24,8 @@ esc=$'\e'
 titles='^(\[| )(PIDs|Mounts|Links|Memory)(\]| ) +HOST '
 trace_title='^\[Trace\] '
 
-# The visible screen as it is now (a full-screen program: no history, no joined lines).
-screen() { tx capture-pane -p -t "$1" | sed 's/[[:space:]]*$//'; }
 # The panel's body: the lines below the Trace title and its column names, without the key line.
 trace_body() { screen "$1" | sed -n '/^\[Trace\] /,$p' | sed '1,2d;$d'; }
-wait_screen() {
-	local s=$1 re=$2 n=$((${3:-10} * 10))
-	while :; do
-		TUI_OUT=$(screen "$s")
-		grep -Eq -- "$re" <<<"$TUI_OUT" && return 0
-		((n-- > 0)) || return 1
-		sleep 0.1
-	done
-}
-wait_no_screen() {
-	local s=$1 re=$2 n=$((${3:-10} * 10))
-	while :; do
-		TUI_OUT=$(screen "$s")
-		grep -Eq -- "$re" <<<"$TUI_OUT" || return 0
-		((n-- > 0)) || return 1
-		sleep 0.1
-	done
-}
-fail_screen() {
-	fail "$1" "$2"
-	sed '/^$/d' <<<"$TUI_OUT" | sed 's/^/    | /'
-}
-check_on() { if wait_screen "$2" "$3" "${4:-10}"; then pass "$1"; else fail_screen "$1" "no line matching /$3/"; fi; }
-check_off() { if wait_no_screen "$2" "$3" "${4:-10}"; then pass "$1"; else fail_screen "$1" "a line still matches /$3/"; fi; }
 # check_body NAME SESSION COMMAND...: COMMAND reads the Trace panel's body on stdin; polled 5 s.
 check_body() {
 	local name=$1 s=$2 n=50
