@@ -12,6 +12,9 @@ packages=(
 	# man renders the installed man page
 	tmux util-linux iproute2 procps psmisc binutils file python3 libcap2-bin
 	tar gzip xz-utils zstd bzip2 man-db
+	# export: the exported OCI bundles run under runc and crun, the command
+	# lines under util-linux unshare and bubblewrap
+	runc crun bubblewrap
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "nslab/idmap.h"
+#include "nslab/oci.h"
 #include "nslab/paths.h"
 #include "nslab/util.h"
 #include "cli.h"
@@ -28,6 +29,7 @@ enum {
 	OPT_SHOW_TRACE,
 	OPT_TRACE,
 	OPT_TRACE_FILTER,
+	OPT_OCI,
 	OPT_HELP,
 };
 
@@ -57,6 +59,7 @@ static const struct option run_options[] = {
 	{"show-trace", no_argument, NULL, OPT_SHOW_TRACE},
 	{"trace", no_argument, NULL, OPT_TRACE},
 	{"trace-filter", required_argument, NULL, OPT_TRACE_FILTER},
+	{"oci", required_argument, NULL, OPT_OCI},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -64,6 +67,7 @@ static const struct option run_options[] = {
 static void run_usage(FILE *out)
 {
 	fputs("Usage: nslab run [OPTIONS] [--] CMD [ARG...]\n"
+	      "       nslab run --oci DIR [OPTIONS] [--] [CMD [ARG...]]\n"
 	      "Launch CMD in new namespaces, in the foreground; exit with its status.\n\n"
 	      "  -p, --pid             new PID namespace (with --mount, /proc is remounted)\n"
 	      "  -u, --uts             new UTS namespace\n"
@@ -88,6 +92,8 @@ static void run_usage(FILE *out)
 	      "      --trace           trace what runs inside (ptrace) and print it to stderr afterwards\n"
 	      "      --trace-filter=W,W  which calls: classes (namespace mount process identity file net\n"
 	      "                        signal), all, default, or call names (implies --trace)\n"
+	      "      --oci=DIR         the spec and command of an OCI bundle's config.json (options\n"
+	      "                        after it add to it; CMD replaces process.args)\n"
 	      "  -h, --help            this help\n",
 	      out);
 }
@@ -181,49 +187,85 @@ static int apply_option(struct spec *s, int opt, const char *arg, struct nslab_e
 	}
 }
 
-int cli_run(int argc, char **argv)
+/* The bundle's config replaces the spec built so far; its notes go to stderr. */
+static int apply_oci(struct spec *spec, struct oci_process *proc, const char *dir, struct nslab_error *e)
 {
-	struct session s;
-	struct nslab_error e = {0};
-	bool show_trace = false;
+	struct oci_report r = {0};
+	struct spec fresh;
+
+	oci_process_free(proc);
+	if (oci_import(dir, &fresh, proc, &r, e) < 0) {
+		oci_report_free(&r);
+		return -1;
+	}
+	for (size_t i = 0; i < r.n; i++)
+		fprintf(stderr, "nslab: %s\n", r.lines[i]);
+	oci_report_free(&r);
+	/* Tracing is nslab's, not the bundle's: --trace before --oci still holds. */
+	fresh.trace_child = spec->trace_child;
+	fresh.trace_classes = spec->trace_classes;
+	memcpy(fresh.trace_calls, spec->trace_calls, sizeof(fresh.trace_calls));
+	spec_free(spec);
+	*spec = fresh;
+	return 0;
+}
+
+/* One option of the loop: 0 to go on, -1 on error. */
+static int run_option(struct session *s, struct oci_process *proc, int opt, bool *show_trace, struct nslab_error *e)
+{
+	if (opt == OPT_SHOW_TRACE || opt == OPT_TRACE) {
+		*show_trace = true;
+		s->spec.trace_child |= opt == OPT_TRACE;
+		return 0;
+	}
+	if (opt == OPT_OCI)
+		return apply_oci(&s->spec, proc, optarg, e);
+	if (opt == OPT_TRACE_FILTER) {
+		*show_trace = s->spec.trace_child = true;
+		return trace_filter_words(&s->spec, optarg, e);
+	}
+	if (opt == '?')
+		return nslab_error_set(e, EINVAL, "", "bad option (nslab run --help)");
+	return apply_option(&s->spec, opt, optarg, e);
+}
+
+/* 1: --help was printed; 0: options read; -1: e says why not. */
+static int run_options_parse(struct session *s, struct oci_process *proc, int argc, char **argv, bool *show_trace,
+			     struct nslab_error *e)
+{
 	int opt;
 
-	session_init(&s, stdout);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+puimnUCTrh", run_options, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
 			run_usage(stdout);
-			session_free(&s);
-			return 0;
+			return 1;
 		}
-		if (opt == OPT_SHOW_TRACE || opt == OPT_TRACE) {
-			show_trace = true;
-			s.spec.trace_child |= opt == OPT_TRACE;
-			continue;
-		}
-		if (opt == OPT_TRACE_FILTER) {
-			show_trace = s.spec.trace_child = true;
-			if (trace_filter_words(&s.spec, optarg, &e) < 0) {
-				nslab_error_print(&e, stderr);
-				session_free(&s);
-				return 125;
-			}
-			continue;
-		}
-		if (opt == '?' || apply_option(&s.spec, opt, optarg, &e) < 0) {
-			if (opt == '?')
-				nslab_error_set(&e, EINVAL, "", "bad option (nslab run --help)");
+		if (run_option(s, proc, opt, show_trace, e) < 0)
+			return -1;
+	}
+	if (optind >= argc && !proc->argc)
+		return nslab_error_set(e, EINVAL, "", "run: no command given (nslab run --help)");
+	return 0;
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct session s;
+	struct nslab_error e = {0};
+	struct oci_process proc = {0};
+	bool show_trace = false;
+
+	session_init(&s, stdout);
+	int r = run_options_parse(&s, &proc, argc, argv, &show_trace, &e);
+	if (r != 0) {
+		if (r < 0)
 			nslab_error_print(&e, stderr);
-			session_free(&s);
-			return 125;
-		}
-	}
-	if (optind >= argc) {
-		fputs("nslab run: no command given (nslab run --help)\n", stderr);
+		oci_process_free(&proc);
 		session_free(&s);
-		return 125;
+		return r < 0 ? 125 : 0;
 	}
-	struct launch_opts o = {.argv = argv + optind, .foreground = true};
+	struct launch_opts o = {.argv = optind < argc ? argv + optind : proc.argv, .foreground = true};
 	int status = 125;
 	if (container_launch(&s.ct, &s.spec, &o, &e) < 0) {
 		nslab_error_print(&e, stderr);
@@ -238,6 +280,7 @@ int cli_run(int argc, char **argv)
 	container_describe_oom(&s.ct, oom, sizeof(oom));
 	if (oom[0])
 		fprintf(stderr, "nslab: %s\n", oom);
+	oci_process_free(&proc);
 	session_free(&s);
 	return status;
 }

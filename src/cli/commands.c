@@ -23,6 +23,8 @@ static const char *const watch_words[] = {"-d", "--pid", NULL};
 static const char *const net_words[] = {"lo", "veth", "bridge", "none", NULL};
 static const char *const lesson_words[] = {"--auto", "--check", "--from", "--pace", "--verbose", NULL};
 static const char *const slides_words[] = {"--list", NULL};
+static const char *const export_words[] = {"unshare", "bwrap", "oci", "--no-copy", NULL};
+static const char *const import_words[] = {"oci", NULL};
 static const char *const kill_words[] = {"TERM", "KILL", "INT", "HUP", "STOP", "CONT", "USR1", "USR2", NULL};
 
 const struct command commands[] = {
@@ -81,7 +83,7 @@ const struct command commands[] = {
 	{"compare", "[--json] [--pid PID]", "all of ps, mounts, links, mem, ids and ns at once",
 	 "--pid works on any process on the machine: one started by unshare(1), runc, docker or podman.", 0, 3,
 	 COMPLETE_WORDS, view_words, cmd_compare},
-	{"watch", "[-d TENTHS] [--pid PID]", "live panels: PIDs, mounts, links, memory, host next to container", NULL, 0, 4, COMPLETE_WORDS, watch_words, cmd_watch},
+	{"watch", "[-d TENTHS] [--pid PID]", "live panels: PIDs, mounts, links, memory (host next to container) and the trace inside", NULL, 0, 4, COMPLETE_WORDS, watch_words, cmd_watch},
 	{"cgroup", "info", "cgroup version, controllers, and each knob's name in v1 and v2", NULL, 1, 1, COMPLETE_WORDS,
 	 cgroup_words, cmd_cgroup},
 	{"enter", "pivot_root|chroot", "how the child enters the rootfs (pivot_root needs the mount flag)", NULL, 1, 1,
@@ -100,6 +102,17 @@ const struct command commands[] = {
 	{"show", "[--plan]", "the whole spec, or the ordered steps the launcher will take", NULL, 0, 1, COMPLETE_WORDS,
 	 show_words, cmd_show},
 	{"reset", "", "back to an empty spec (no flags, no maps, no rootfs)", NULL, 0, 0, COMPLETE_NONE, NULL, cmd_reset},
+	{"export", "unshare|bwrap [CMD...] | oci [--no-copy] DIR [CMD...]",
+	 "the spec as an unshare(1) or bwrap command line, or as an OCI bundle for runc and crun",
+	 "The same container for the tools used in production; CMD defaults to /bin/sh.\n"
+	 "  export unshare [CMD...]  the util-linux unshare(1) command line, a # comment for each setting it cannot express\n"
+	 "  export bwrap [CMD...]    the same for bubblewrap\n"
+	 "  export oci DIR [CMD...]  an OCI bundle: DIR/config.json (runtime-spec) and DIR/rootfs, a copy of the rootfs\n"
+	 "                           with the layers merged (--no-copy: root.path is the rootfs itself); run it with\n"
+	 "                           runc run --bundle DIR ID, crun run --bundle DIR ID, or nslab run --oci DIR",
+	 1, -1, COMPLETE_WORDS, export_words, cmd_export},
+	{"import", "oci DIR", "read an OCI bundle's config.json into the spec, naming each field nslab does not follow",
+	 NULL, 2, 2, COMPLETE_WORDS, import_words, cmd_import},
 	{"run", "CMD [ARG...]", "launch the container in the foreground; it owns the terminal until it ends",
 	 "Ctrl-C reaches the container, not nslab. The exit status is the command's.", 1, -1, COMPLETE_PATH, NULL, cmd_run},
 	{"start", "CMD [ARG...]", "launch the container in the background; the prompt returns", NULL, 1, -1, COMPLETE_PATH,

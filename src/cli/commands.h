@@ -95,6 +95,10 @@ int cmd_lesson(struct session *, int, char **, struct nslab_error *);
 int cmd_limit(struct session *, int, char **, struct nslab_error *);
 int cmd_cgroup(struct session *, int, char **, struct nslab_error *);
 
+/* cmd_export.c: to and from unshare(1), bwrap and OCI bundles */
+int cmd_export(struct session *, int, char **, struct nslab_error *);
+int cmd_import(struct session *, int, char **, struct nslab_error *);
+
 /* cmd_slides.c: slide decks */
 int cmd_slides(struct session *, int, char **, struct nslab_error *);
 /* Open deck NAME at page (from 1): full screen when standard input and output
