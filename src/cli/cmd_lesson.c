@@ -67,7 +67,7 @@ static void list_one(const char *dir, const struct lesson_entry *en, FILE *out)
 	}
 	if (lesson_progress_get(l.name, &step, &done) == 0)
 		snprintf(where, sizeof(where), done ? "done" : "at step %d", step + 1);
-	fprintf(out, "%3d  %-10s %-46s %3zu %6zu  %s\n", l.number, l.name, l.title, l.n_steps, lesson_count_cmds(&l),
+	fprintf(out, "%3d  %-10s %-46s %5zu %5zu  %s\n", l.number, l.name, l.title, l.n_steps, lesson_count_cmds(&l),
 		where);
 	lesson_free(&l);
 }
@@ -82,7 +82,7 @@ static int list_lessons(struct session *s, struct nslab_error *e)
 	int n = lesson_list(dir, &v, e);
 	if (n < 0)
 		return -1;
-	fprintf(s->out, "%3s  %-10s %-46s %3s %6s  %s\n", "#", "name", "title", "steps", "cmds", "progress");
+	fprintf(s->out, "%3s  %-10s %-46s %5s %5s  %s\n", "#", "name", "title", "steps", "cmds", "progress");
 	for (int i = 0; i < n; i++)
 		list_one(dir, &v[i], s->out);
 	fprintf(s->out, "`lesson NAME` walks one; --auto plays it, --check checks it.\n");
