@@ -27,7 +27,7 @@ check_contains "man page documents run options" "$out" "--map-root-user"
 
 # The completion asks nslab for its command names, so it follows the table.
 out=$(bash -c "source '$root/share/bash-completion/completions/nslab'; COMP_WORDS=('$root/bin/nslab' ex); COMP_CWORD=1; _nslab; echo \"\${COMPREPLY[*]}\"")
-check_eq "completion of 'nslab ex'" "exec explain exit" "$out"
+check_eq "completion of 'nslab ex'" "export exec explain exit" "$out"
 out=$(bash -c "source '$root/share/bash-completion/completions/nslab'; COMP_WORDS=('$root/bin/nslab' run --map); COMP_CWORD=2; _nslab; echo \"\${COMPREPLY[*]}\"")
 check_eq "completion of run options" "--map-group --map-root-user --map-user" "$out"
 out=$("$root/bin/nslab" --list-commands | wc -l)
