@@ -83,7 +83,7 @@ static void run_usage(FILE *out)
 	      "      --uid-map=IN:OUT:COUNT, --gid-map=IN:OUT:COUNT   add a map line\n"
 	      "      --setgroups=deny|allow\n"
 	      "      --hostname=NAME, --domainname=NAME   (need --uts)\n"
-	      "      --rootfs=DIR      root file system (default: nslab's busybox tree)\n"
+	      "      --rootfs=DIR      root file system; DIR default is nslab's busybox tree (without it: the host's /)\n"
 	      "      --chroot          enter the rootfs with chroot instead of pivot_root\n"
 	      "      --mount-proc      mount proc on /proc (implies --mount)\n"
 	      "      --monotonic=SECS, --boottime=SECS   clock offsets (need --time)\n"
