@@ -130,7 +130,7 @@ const struct command commands[] = {
 	 "                 the system calls of every process inside (PID on the host/PID inside).\n"
 	 "trace child on   trace what runs inside the next container with ptrace (off: detach now)\n"
 	 "trace filter W   which calls: classes (namespace mount process identity file net signal),\n"
-	 "                 all, default, or call names; no words shows the filter\n"
+	 "                 all (every call), default, or call names; no words shows the filter\n"
 	 "trace save FILE  JSON Lines; trace load FILE reads them back (no root needed to study them)",
 	 0, -1, COMPLETE_WORDS, trace_words, cmd_trace},
 	{"events", "", "process events inside: fork, exec, exit, signals, stops, OOM kills (trace child on)", NULL, 0, 0,

@@ -54,6 +54,8 @@ bool spec_traces_call(const struct spec *s, long nr)
 {
 	if (nr < 0)
 		return false;
+	if (s->trace_classes == SC_ALL) /* all: every call, classed or not */
+		return true;
 	if (nr < SPEC_TRACE_CALLS && (s->trace_calls[nr / 8] & (1u << (nr % 8))))
 		return true;
 	return (syscall_classes(nr) & s->trace_classes) != 0;

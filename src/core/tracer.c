@@ -59,15 +59,24 @@ static void on_detach(int sig)
 
 /* ---- the tracees */
 
+static void read_comm(struct tracee *tc)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tc->pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return;
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(tc->comm, sizeof(tc->comm), "%s", buf);
+}
+
+/* Its name and its PID inside (the last NSpid field): read once, when it
+ * appears; an execve changes only the name. */
 static void read_identity(struct tracee *tc)
 {
 	char path[64], buf[4096];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tc->pid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) > 0) {
-		buf[strcspn(buf, "\n")] = '\0';
-		snprintf(tc->comm, sizeof(tc->comm), "%s", buf);
-	}
+	read_comm(tc);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tc->pid);
 	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return;
@@ -187,6 +196,11 @@ static void syscall_stop(struct tracer_state *st, struct tracee *tc)
 {
 	struct __ptrace_syscall_info info;
 
+	/* The exit of a call that is not reported: nothing to read (as strace does). */
+	if (tc->in_call && !tc->report) {
+		tc->in_call = false;
+		return;
+	}
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) <= 0)
 		return;
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
@@ -245,7 +259,7 @@ static void exec_done(struct tracer_state *st, struct tracee *tc)
 {
 	char path[64], cmd[512];
 
-	read_identity(tc);
+	read_comm(tc);
 	tc->active = true;
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tc->pid);
 	ssize_t n = read_file_at(AT_FDCWD, path, cmd, sizeof(cmd));
@@ -481,19 +495,32 @@ size_t tracer_poll(struct tracer *tr, struct trace *t)
 	return got;
 }
 
-void tracer_stop(struct tracer *tr, struct trace *t)
+/* Wait up to ms for the tracer to end (a pidfd becomes readable when it
+ * does), reap it; kill it if it did not. */
+static void reap_tracer(pid_t pid, int ms)
 {
 	int status;
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
+	if (pfd >= 0) {
+		struct pollfd pf = {.fd = pfd, .events = POLLIN};
+		while (poll(&pf, 1, ms) < 0 && errno == EINTR)
+			;
+		close(pfd);
+	}
+	if (waitpid(pid, &status, WNOHANG) == pid)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+void tracer_stop(struct tracer *tr, struct trace *t)
+{
 	if (tr->pid > 0) {
 		kill(tr->pid, SIGUSR1);
 		/* It lets go within 5 s (its alarm); after that it is killed. */
-		for (int i = 0; i < 600 && waitpid(tr->pid, &status, WNOHANG) == 0; i++)
-			usleep(10000);
-		if (kill(tr->pid, 0) == 0) {
-			kill(tr->pid, SIGKILL);
-			waitpid(tr->pid, &status, 0);
-		}
+		reap_tracer(tr->pid, 6000);
 		tr->pid = 0;
 		tr->detached = true;
 	}
