@@ -99,8 +99,12 @@ check-all:
 	tests/check-all.sh
 
 # Benchmarks print ratios against peers measured in the same run; never pass/fail.
+# BENCH picks which (launch, trace, watch): `make bench BENCH=trace`.
+# launch is scripts/bench.sh, which ends with scripts/bench-watch.sh.
+BENCH ?= launch trace
 bench: all
-	scripts/bench-watch.sh
+	@set -e; for b in $(BENCH); do \
+		case $$b in launch) scripts/bench.sh ;; *) scripts/bench-$$b.sh ;; esac; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) \
@@ -121,3 +125,38 @@ distclean: clean
 
 format:
 	clang-format -i src/*/*.c src/*/*.h include/nslab/*.h helpers/*.c tests/unit/*.c
+
+# libFuzzer targets (fuzz/, fuzz/README.md): the parsers built by clang with
+# ASan+UBSan into build/fuzz; `make fuzz` runs each for FUZZ_SECONDS and fails
+# on any crash. Not part of `check`. FUZZ_TARGETS=lesson runs one.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= tokenize lesson idmap size mountinfo slides
+FUZZ_BUILD   := build/fuzz
+FUZZ_CORE    := tokenize util error explain explain_table idmap size probe_mounts slides \
+	lesson lesson_match lesson_check
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wshadow \
+	-Iinclude -Isrc -Ifuzz -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags json-c) \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ     := $(FUZZ_CORE:%=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+.PHONY: fuzz
+.SECONDARY: $(FUZZ_OBJ)
+fuzz: $(FUZZ_BIN)
+	scripts/fuzz.sh run $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Says which package to install when clang or its libFuzzer runtime is missing.
+$(FUZZ_BUILD)/toolchain.ok: scripts/fuzz.sh
+	scripts/fuzz.sh probe '$(FUZZ_CC)' $@
+
+$(FUZZ_BUILD)/obj/%.o: src/core/%.c $(wildcard include/nslab/*.h src/core/*.h) | $(FUZZ_BUILD)/toolchain.ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libcore.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libcore.a | $(FUZZ_BUILD)/toolchain.ok
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libcore.a $(shell $(PKG_CONFIG) --libs json-c)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <regex.h>
 #include <json-c/json.h>
 #include "nslab/error.h"
 
@@ -13,6 +14,8 @@
 #define LESSON_LINE_MAX 4096
 #define LESSON_STEPS_MAX 200
 #define LESSON_NAME_MAX 64
+#define LESSON_EXPECT_MAX 1000	/* expected output lines of one command */
+#define LESSON_REGEX_COST_MAX 20000 /* copies of atoms glibc's regcomp may build for one regex */
 
 enum lesson_cmd_kind {
 	LESSON_NSLAB,	/* nslab> CMD */
@@ -97,6 +100,14 @@ int lesson_find(const char *dir, const char *want, char *path, size_t size, stru
 bool lesson_match(char *const *expect, size_t n_expect, const char *actual, size_t *bad_line);
 /* One line against one expected line: exact, `...` within a line, (re), (glob). */
 bool lesson_match_line(const char *expect, const char *line);
+
+/* Compile a lesson's extended regular expression (the first len bytes of
+ * pattern; anchored: the whole line, as ^(...)$). Refused, as glibc
+ * would take exponential time or memory on them: back-references, a
+ * repetition right after another ("a**", "a++"), groups nested more than 16
+ * deep, repetitions that multiply past LESSON_REGEX_COST_MAX copies
+ * ("((a{99}){99}){99}"). 0 or -1 with a message. */
+int lesson_regex_compile(regex_t *re, const char *pattern, size_t len, bool anchored, struct nslab_error *e);
 
 /* Parse "LEFT OP RIGHT". 0 or -1 with a message. */
 int lesson_check_parse(const char *text, struct lesson_check *c, struct nslab_error *e);

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include "nslab/error.h"
 
-/* Parse bytes, K/M/G/T (powers of 1024, as cgroups and docker take them),
- * KiB/MiB/GiB/TiB, KB/MB/GB/TB (powers of 1000), b/B for bytes; a decimal
+/* Parse bytes, K/M/G/T/P/E (powers of 1024, as cgroups and docker take them),
+ * KiB..EiB (what size_format writes), KB..EB (powers of 1000), b/B for bytes; a decimal
  * fraction is allowed with a suffix ("1.5G"). Refuses negatives, garbage,
  * empty input and overflow of 2^63-1, with a message naming the input.
  * allow_zero: whether 0 is a valid value here. */

@@ -74,6 +74,11 @@ int write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes; returns len, 0 on EOF at start, or -errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
 
+/* Length of the valid UTF-8 character at s (at most n bytes looked at), 0
+ * when it is none: a stray or missing continuation byte, an overlong form,
+ * a surrogate, a value past U+10FFFF. */
+size_t utf8_char_len(const char *s, size_t n);
+
 /* Monotonic clock in nanoseconds. */
 unsigned long long now_ns(void);
 

@@ -25,34 +25,48 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Read a script whole; refuse NUL bytes and anything huge with a clear error. */
+/* Read a script whole, bounded: a NUL byte is refused as soon as it arrives
+ * (nslab /dev/zero stops at once), more than SCRIPT_MAX bytes is refused
+ * (yes | nslab - stops after 4 MiB), a read error is reported rather than
+ * taken for the end. A source that never ends nor writes (a FIFO held open)
+ * waits, as a shell would; SIGINT, SIGTERM and SIGHUP end the wait and no
+ * command of the partial script runs. */
 static char *read_script(FILE *f, const char *name)
 {
 	size_t len = 0, cap = 4096;
-	char *buf = xmalloc(cap);
+	_cleanup_free_ char *buf = xmalloc(cap);
+	int fd = fileno(f);
 
 	for (;;) {
 		if (len + 1 >= cap) {
 			if (cap >= SCRIPT_MAX) {
-				fprintf(stderr, "nslab: %s: larger than %d bytes\n", name, SCRIPT_MAX);
-				free(buf);
+				fprintf(stderr, "nslab: %s: larger than %d bytes (%d MiB), the most a script may be\n",
+				        name, SCRIPT_MAX, SCRIPT_MAX >> 20);
 				return NULL;
 			}
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR && !container_pending_signal())
+			continue;
+		if (n < 0) {
+			if (!container_pending_signal())
+				fprintf(stderr, "nslab: %s: %s\n", name, strerror(errno));
+			return NULL;
+		}
 		if (n == 0)
 			break;
-		len += n;
+		const char *nul = memchr(buf + len, '\0', (size_t)n);
+		if (nul) {
+			fprintf(stderr, "nslab: %s: a NUL byte at byte %zu; scripts are text\n", name,
+			        (size_t)(nul - buf) + 1);
+			return NULL;
+		}
+		len += (size_t)n;
 	}
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len)) {
-		fprintf(stderr, "nslab: %s: contains a NUL byte; scripts are text\n", name);
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return steal_pointer(&buf);
 }
 
 /* What a killed nslab left behind goes first, and the person is told. */

@@ -10,6 +10,7 @@
 #include "nslab/explain.h"
 #include "nslab/lesson.h"
 #include "nslab/paths.h"
+#include "nslab/tokenize.h"
 #include "nslab/util.h"
 #include "commands.h"
 #include "repl.h"
@@ -200,6 +201,13 @@ char *repl_read(const char *prompt, const char *text)
 	if (container_pending_signal()) {
 		free(line);
 		return NULL;
+	}
+	/* A runaway paste: refused whole, and kept out of the history file,
+	 * which every later start would read back. */
+	if (line && strnlen(line, TOK_MAX_LINE + 1) > TOK_MAX_LINE) {
+		fprintf(stderr, "nslab: a line longer than %d bytes; nothing of it was run\n", TOK_MAX_LINE);
+		free(line);
+		return xstrdup("");
 	}
 	if (line && line[strspn(line, " \t")])
 		add_history(line);

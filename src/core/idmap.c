@@ -54,26 +54,50 @@ int idmap_add(struct idmap *m, const struct idmap_line *l, struct nslab_error *e
 	return 0;
 }
 
+/* The blank-separated words of one line (up to end), at most max of them;
+ * returns how many there were, or -1 when one is too long to be a number. */
+static int line_words(const char *p, const char *end, char words[][24], int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end)
+			return n;
+		size_t len = 0;
+		while (p + len < end && p[len] != ' ' && p[len] != '\t')
+			len++;
+		if (n < max) {
+			if (len >= sizeof(words[0]))
+				return -1;
+			memcpy(words[n], p, len);
+			words[n][len] = '\0';
+		}
+		n++;
+		p += len;
+	}
+}
+
+/* One map line a line of text: three words, never split across lines. */
 int idmap_parse_text(const char *text, struct idmap *m, struct nslab_error *e)
 {
 	m->n = 0;
-	while (*text) {
-		char a[16], b[16], c[16];
-		int used = 0;
+	for (int line = 1; *text; line++) {
+		const char *end = strchrnul(text, '\n');
+		char w[3][24];
 		struct idmap_line l;
+		int n = line_words(text, end, w, 3);
 
-		while (*text == '\n' || *text == ' ' || *text == '\t')
-			text++;
-		if (!*text)
-			break;
-		if (sscanf(text, "%15s %15s %15s%n", a, b, c, &used) != 3)
-			return nslab_error_set(e, EINVAL, "", "id map: malformed line near '%.20s'", text);
-		if (idmap_parse_line(a, b, c, &l, e) < 0 || idmap_add(m, &l, e) < 0)
-			return -1;
-		text += used;
-		while (*text && *text != '\n')
-			if (*text++ != ' ')
-				return nslab_error_set(e, EINVAL, "", "id map: extra words on a line");
+		if (n < 0)
+			return nslab_error_set(e, EINVAL, "", "id map line %d: a word too long to be an id", line);
+		if (n != 0 && n != 3)
+			return nslab_error_set(e, EINVAL, "",
+			                       "id map line %d: wants INSIDE OUTSIDE COUNT, not %d word%s", line, n,
+			                       n == 1 ? "" : "s");
+		if (n == 3 && (idmap_parse_line(w[0], w[1], w[2], &l, e) < 0 || idmap_add(m, &l, e) < 0))
+			return nslab_error_prefix(e, "line %d", line);
+		text = *end ? end + 1 : end;
 	}
 	return 0;
 }

@@ -276,6 +276,16 @@ static int transcript_line(struct parser *p, char *line)
 		p->status_seen = true;
 		return 0;
 	}
+	if (c->n_expect >= LESSON_EXPECT_MAX)
+		return fail(p, "more than %d lines of expected output for one command", LESSON_EXPECT_MAX);
+	if (n > 5 && !strcmp(line + n - 5, " (re)")) {
+		/* A bad pattern is the lesson's error, found now rather than as a mismatch later. */
+		struct nslab_error re_e = {0};
+		regex_t re;
+		if (lesson_regex_compile(&re, line, n - 5, true, &re_e) < 0)
+			return fail(p, "(re) line: %s", re_e.msg);
+		regfree(&re);
+	}
 	c->expect = xrealloc(c->expect, (c->n_expect + 1) * sizeof(*c->expect));
 	c->expect[c->n_expect++] = xstrdup(line);
 	return 0;
@@ -365,6 +375,23 @@ static int finish(struct parser *p)
 	return end_step(p);
 }
 
+/* Lessons are UTF-8 text: their lines reach the terminal as narration, so a
+ * raw control byte (an ESC would start an escape sequence) or a stray byte
+ * is refused with its place rather than printed. Tabs are text. */
+static int check_text(struct parser *p, const char *line, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)line[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return fail(p, "a control character (byte 0x%02x) at column %zu; lessons are text", c, i + 1);
+		size_t len = utf8_char_len(line + i, n - i);
+		if (!len)
+			return fail(p, "invalid UTF-8 (byte 0x%02x) at column %zu; lessons are UTF-8 text", c, i + 1);
+		i += len;
+	}
+	return 0;
+}
+
 int lesson_parse(const char *text, const char *origin, struct lesson *l, struct nslab_error *e)
 {
 	struct parser p = {.l = l, .origin = origin, .e = e};
@@ -383,8 +410,8 @@ int lesson_parse(const char *text, const char *origin, struct lesson *l, struct 
 		memcpy(line, s, n);
 		line[n] = '\0';
 		if (n && line[n - 1] == '\r')
-			line[n - 1] = '\0';
-		if (one_line(&p, line) < 0)
+			line[--n] = '\0';
+		if (check_text(&p, line, n) < 0 || one_line(&p, line) < 0)
 			goto bad;
 		s = *nl ? nl + 1 : nl;
 	}

@@ -77,10 +77,9 @@ int lesson_check_parse(const char *text, struct lesson_check *c, struct nslab_er
 		lesson_check_free(c);
 		return -1;
 	}
-	if (c->op == OP_MATCH) {
+	if (c->op == OP_MATCH && !c->right.is_path) {
 		regex_t re;
-		if (regcomp(&re, c->right.text, REG_EXTENDED | REG_NOSUB)) {
-			nslab_error_set(e, EINVAL, "", "\"%s\" is not a regular expression", c->right.text);
+		if (lesson_regex_compile(&re, c->right.text, strlen(c->right.text), false, e) < 0) {
 			lesson_check_free(c);
 			return -1;
 		}
@@ -205,8 +204,8 @@ static int compare_values(enum lesson_op op, const char *l, const char *r, struc
 
 	if (op == OP_MATCH) {
 		regex_t re;
-		if (regcomp(&re, r, REG_EXTENDED | REG_NOSUB))
-			return nslab_error_set(e, EINVAL, "", "\"%s\" is not a regular expression", r);
+		if (lesson_regex_compile(&re, r, strlen(r), false, e) < 0)
+			return -1;
 		int ok = regexec(&re, l, 0, NULL, 0) == 0;
 		regfree(&re);
 		return ok;

@@ -83,6 +83,16 @@ static bool is_octal(char c)
 	return c >= '0' && c <= '7';
 }
 
+/* The byte \ooo names, or -1: \000 (it would end the string early) and
+ * values past \377 are no bytes, so they stay as written. */
+static int octal_byte(const char *p)
+{
+	if (p[0] != '\\' || !is_octal(p[1]) || !is_octal(p[2]) || !is_octal(p[3]))
+		return -1;
+	int v = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
+	return v >= 1 && v <= 0377 ? v : -1;
+}
+
 /* Copy a field, cut to fit; with unescape, \ooo becomes the byte it names
  * (the kernel writes space, tab, newline and backslash so). */
 static void span_copy(char *dst, size_t size, const struct span *f, bool unescape)
@@ -90,8 +100,9 @@ static void span_copy(char *dst, size_t size, const struct span *f, bool unescap
 	size_t w = 0;
 	for (size_t i = 0; i < f->n && w + 1 < size;) {
 		const char *p = f->s + i;
-		if (unescape && p[0] == '\\' && i + 3 < f->n && is_octal(p[1]) && is_octal(p[2]) && is_octal(p[3])) {
-			dst[w++] = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+		int byte = unescape && i + 3 < f->n ? octal_byte(p) : -1;
+		if (byte > 0) {
+			dst[w++] = (char)byte;
 			i += 4;
 			continue;
 		}

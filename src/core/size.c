@@ -8,7 +8,7 @@
 #include "nslab/size.h"
 #include "nslab/util.h"
 
-#define UNIT_LIST "B, K, M, G, T, KiB, MiB, GiB, TiB, KB, MB, GB, TB"
+#define UNIT_LIST "B, K, M, G, T, P, E, KiB, MiB, GiB, TiB, PiB, EiB, KB, MB, GB, TB, PB, EB"
 /* Digits after the point that still change the result: 10^19 > 2^63. */
 #define MAX_FRACTION_DIGITS 19
 
@@ -25,14 +25,20 @@ static const struct size_unit size_units[] = {
 	{"M", 1ULL << 20},
 	{"G", 1ULL << 30},
 	{"T", 1ULL << 40},
+	{"P", 1ULL << 50},
+	{"E", 1ULL << 60},
 	{"KiB", 1ULL << 10},
 	{"MiB", 1ULL << 20},
 	{"GiB", 1ULL << 30},
 	{"TiB", 1ULL << 40},
+	{"PiB", 1ULL << 50},	/* size_format writes these two, so they read back */
+	{"EiB", 1ULL << 60},
 	{"KB", 1000ULL},
 	{"MB", 1000000ULL},
 	{"GB", 1000000000ULL},
 	{"TB", 1000000000000ULL},
+	{"PB", 1000000000000000ULL},
+	{"EB", 1000000000000000000ULL},
 };
 /* clang-format on */
 

@@ -82,7 +82,7 @@ static void test_errors(void)
 {
 	CHECK_STR(refused("-5M", true), "size '-5M': must not be negative");
 	CHECK_STR(refused("12Q", true),
-	          "size '12Q': unknown unit 'Q' (B, K, M, G, T, KiB, MiB, GiB, TiB, KB, MB, GB, TB)");
+	          "size '12Q': unknown unit 'Q' (B, K, M, G, T, P, E, KiB, MiB, GiB, TiB, PiB, EiB, KB, MB, GB, TB, PB, EB)");
 	CHECK_STR(refused("", true), "size '': empty");
 	CHECK_STR(refused("   ", true), "size '   ': empty");
 	CHECK_STR(refused(NULL, true), "size '': empty");
