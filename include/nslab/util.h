@@ -67,6 +67,9 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Read fd to EOF into a malloc'd, NUL-terminated buffer (procfs files report
  * size 0, so the buffer grows); returns the length or -errno. */
 ssize_t read_fd_all(int fd, char **out);
+/* The same, but stop once more than max bytes are in: a length over max
+ * means the file is larger than the caller takes. */
+ssize_t read_fd_max(int fd, size_t max, char **out);
 /* The same for a path; NULL on any error (errno set). */
 char *read_file_all(const char *path);
 /* Write all of buf to fd, retrying EINTR; returns 0 or -errno. */

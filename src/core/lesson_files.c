@@ -114,34 +114,6 @@ static void name_from_path(struct lesson *l, const char *path)
 	l->number = 0;
 }
 
-/* Read fd to its end but never more than max + 1 bytes (a file may grow
- * while it is read); returns the length or -errno. */
-static ssize_t read_bounded(int fd, size_t max, char **out)
-{
-	size_t len = 0, cap = 16384;
-	_cleanup_free_ char *buf = xmalloc(cap);
-
-	for (;;) {
-		if (len + 1 == cap) {
-			if (len > max)
-				break;
-			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-			buf = xrealloc(buf, cap);
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	*out = steal_pointer(&buf);
-	return (ssize_t)len;
-}
-
 int lesson_load(const char *path, struct lesson *l, struct nslab_error *e)
 {
 	/* O_NONBLOCK: a FIFO named like a lesson must not hang the listing (it is refused below). */
@@ -156,7 +128,7 @@ int lesson_load(const char *path, struct lesson *l, struct nslab_error *e)
 		return nslab_error_set(e, EINVAL, "", "%s: not a regular file", path);
 	if (st.st_size > LESSON_FILE_MAX)
 		return nslab_error_set(e, EFBIG, "", "%s: larger than %d bytes", path, LESSON_FILE_MAX);
-	ssize_t n = read_bounded(fd, LESSON_FILE_MAX, &text);
+	ssize_t n = read_fd_max(fd, LESSON_FILE_MAX, &text);
 	if (n < 0)
 		return nslab_error_set(e, (int)-n, "read", "%s: %s", path, strerror((int)-n));
 	if (n > LESSON_FILE_MAX)

@@ -397,31 +397,17 @@ void slides_free(struct slide_deck *d)
 /* Read fd to its end, refusing more than SLIDES_FILE_MAX bytes (the file may grow while read). */
 static int read_bounded(int fd, const char *path, char **out, size_t *len, struct nslab_error *e)
 {
-	size_t cap = 4096, n = 0;
-	_cleanup_free_ char *buf = xmalloc(cap);
+	ssize_t n = read_fd_max(fd, SLIDES_FILE_MAX, out);
 
-	for (;;) {
-		if (n == cap) {
-			if (cap > SLIDES_FILE_MAX)
-				return nslab_error_set(e, EFBIG, "", "%s: larger than %d bytes, the most a deck may be",
-				                       path, SLIDES_FILE_MAX);
-			cap = cap * 2 > SLIDES_FILE_MAX + 1 ? SLIDES_FILE_MAX + 1 : cap * 2;
-			buf = xrealloc(buf, cap);
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return nslab_error_set(e, errno, "read", "%s: %s", path, strerror(errno));
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > SLIDES_FILE_MAX)
+	if (n < 0)
+		return nslab_error_set(e, (int)-n, "read", "%s: %s", path, strerror((int)-n));
+	if (n > SLIDES_FILE_MAX) {
+		free(*out);
+		*out = NULL;
 		return nslab_error_set(e, EFBIG, "", "%s: larger than %d bytes, the most a deck may be", path,
 		                       SLIDES_FILE_MAX);
-	*len = n;
-	*out = steal_pointer(&buf);
+	}
+	*len = (size_t)n;
 	return 0;
 }
 

@@ -85,15 +85,16 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 	return len;
 }
 
-ssize_t read_fd_all(int fd, char **out)
+ssize_t read_fd_max(int fd, size_t max, char **out)
 {
 	size_t cap = 16384;
 	ssize_t len = 0;
 	_cleanup_free_ char *buf = xmalloc(cap);
 
-	/* A full buffer may mean more to come: grow and go on until EOF. */
-	while ((len = read_into(fd, buf, (size_t)len, cap)) >= 0 && (size_t)len + 1 == cap) {
-		cap *= 2;
+	/* A full buffer may mean more to come: grow and go on until EOF, or
+	 * until more than max is in (the file may grow while it is read). */
+	while ((len = read_into(fd, buf, (size_t)len, cap)) >= 0 && (size_t)len + 1 == cap && (size_t)len <= max) {
+		cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
 		buf = xrealloc(buf, cap);
 	}
 	if (len < 0)
@@ -101,6 +102,11 @@ ssize_t read_fd_all(int fd, char **out)
 	buf[len] = '\0';
 	*out = steal_pointer(&buf);
 	return len;
+}
+
+ssize_t read_fd_all(int fd, char **out)
+{
+	return read_fd_max(fd, (size_t)SSIZE_MAX - 2, out);
 }
 
 char *read_file_all(const char *path)

@@ -1,5 +1,6 @@
 /* Unit tests for the small shared helpers: whole-file reads, numbers, strings. */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,24 @@ static void test_read_all_grows(void)
 		free(t);
 	}
 	CHECK(read_file_all("/nonexistent/nslab") == NULL);
+}
+
+static void test_read_max_stops(void)
+{
+	/* Under, at and over the limit, across the buffer's growth. */
+	const struct { size_t size, max; bool over; } cases[] = {
+		{100, 200, false}, {100, 100, false}, {101, 100, true}, {70000, 65536, true}, {70000, 70000, false},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *t = NULL;
+		write_pattern(cases[k].size);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = read_fd_max(fd, cases[k].max, &t);
+		close(fd);
+		CHECK(cases[k].over ? n > (ssize_t)cases[k].max : n == (ssize_t)cases[k].size);
+		CHECK(t && strlen(t) == (size_t)n);
+		free(t);
+	}
 }
 
 static void test_read_file_at_truncates(void)
@@ -73,6 +92,7 @@ int main(void)
 		return 1;
 	close(fd);
 	RUN(test_read_all_grows);
+	RUN(test_read_max_stops);
 	RUN(test_read_file_at_truncates);
 	RUN(test_numbers);
 	RUN(test_appendf);
