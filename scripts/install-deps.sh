@@ -15,6 +15,8 @@ packages=(
 	# export: the exported OCI bundles run under runc and crun, the command
 	# lines under util-linux unshare and bubblewrap
 	runc crun bubblewrap
+	# make fuzz: clang and its libFuzzer runtime; make bench: strace, htop
+	clang libclang-rt-14-dev strace htop
 )
 
 if [ "$(id -u)" -ne 0 ]; then
