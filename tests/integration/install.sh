@@ -21,6 +21,12 @@ for f in bin/nslab share/man/man1/nslab.1 share/bash-completion/completions/nsla
 done
 out=$(NSLAB_ROOTFS= "$root/bin/nslab" -c 'rootfs default' 2>&1)
 check_contains "installed nslab finds its own rootfs" "$out" "$root/share/nslab/rootfs"
+# Lessons and slide decks come along, and the installed nslab finds them.
+n_lessons=$(find lessons -maxdepth 1 -name '[0-9]*-*.md' | wc -l)
+out=$(NSLAB_LESSONS= "$root/bin/nslab" lesson 2>&1)
+check_eq "installed nslab lists every lesson" "$n_lessons" "$(grep -cE '^ +[0-9]+  [a-z]' <<<"$out")"
+out=$(NSLAB_SLIDES= "$root/bin/nslab" slides --list 2>&1)
+check_contains "installed nslab finds the slide decks" "$out" "Images are file systems"
 out=$(MANWIDTH=80 man -l "$root/share/man/man1/nslab.1" 2>&1)
 check_contains "man page renders" "$out" "build a Linux container one kernel feature at a time"
 check_contains "man page documents run options" "$out" "--map-root-user"
