@@ -17,6 +17,8 @@ packages=(
 	runc crun bubblewrap
 	# make fuzz: clang and its libFuzzer runtime; make bench: strace, htop
 	clang libclang-rt-14-dev strace htop
+	# hostile.sh measures peak memory with /usr/bin/time
+	time
 )
 
 if [ "$(id -u)" -ne 0 ]; then
