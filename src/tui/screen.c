@@ -232,7 +232,6 @@ static unsigned long long delay_ns(const struct tui *t)
 /* Sleep until a key, a signal (SIGWINCH, SIGTERM...) or the next refresh. */
 static int wait_input(struct tui *t, unsigned long long last, const sigset_t *unblocked)
 {
-	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
 	struct timespec ts, *tp = NULL;
 
 	if (!t->paused) {
@@ -242,28 +241,18 @@ static int wait_input(struct tui *t, unsigned long long last, const sigset_t *un
 		ts.tv_nsec = (long)(left % 1000000000ULL);
 		tp = &ts;
 	}
-	int r = ppoll(&pfd, 1, tp, unblocked);
-	if (r < 0 && errno != EINTR)
+	if (tui_term_wait(tp, unblocked) < 0)
 		return TUI_QUIT;
-	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-		return TUI_QUIT; /* the terminal went away */
-	tui_term_resize();
 	return read_keys(t);
 }
 
 static void screen_loop(struct tui *t)
 {
-	sigset_t block, unblocked;
+	sigset_t unblocked;
 	int flags = TUI_RELAYOUT | TUI_RESCAN;
 	unsigned long long last = 0;
 
-	/* Signals arrive only inside ppoll, so none is lost between a check and the sleep. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGWINCH);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	tui_term_block(&unblocked);
 	while (!(flags & TUI_QUIT) && !container_pending_signal()) {
 		bool refreshed = false;
 		if ((flags & TUI_RESCAN) || (!t->paused && now_ns() - last >= delay_ns(t))) {

@@ -520,29 +520,15 @@ static int read_keys(struct view *v)
 
 static int wait_input(struct view *v, const sigset_t *unblocked)
 {
-	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-
-	int r = ppoll(&pfd, 1, NULL, unblocked);
-	if (r < 0 && errno != EINTR)
-		return V_QUIT;
-	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-		return V_QUIT; /* the terminal went away */
-	tui_term_resize();
-	return read_keys(v);
+	return tui_term_wait(NULL, unblocked) < 0 ? V_QUIT : read_keys(v);
 }
 
 static void view_loop(struct view *v)
 {
-	sigset_t block, unblocked;
+	sigset_t unblocked;
 	int flags = V_RELAYOUT;
 
-	/* Signals arrive only inside ppoll, so none is lost between a check and the sleep. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGWINCH);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	tui_term_block(&unblocked);
 	while (!(flags & V_QUIT) && !container_pending_signal()) {
 		if (flags & V_RELAYOUT)
 			layout(v);

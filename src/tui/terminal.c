@@ -2,6 +2,7 @@
  * from SIGWINCH, colours or attributes. */
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -35,6 +36,31 @@ bool tui_term_resize(void)
 		resizeterm(ws.ws_row, ws.ws_col);
 	ungetch(KEY_RESIZE);
 	return true;
+}
+
+void tui_term_block(sigset_t *unblocked)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, unblocked);
+}
+
+int tui_term_wait(const struct timespec *timeout, const sigset_t *unblocked)
+{
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	int r = ppoll(&pfd, 1, timeout, unblocked);
+
+	if (r < 0 && errno != EINTR)
+		return -1;
+	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return -1; /* the terminal went away */
+	tui_term_resize();
+	return 0;
 }
 
 int tui_term_open(struct tui_term *s, const char *what, const char *no_tty, struct nslab_error *e)

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <time.h>
 #include "nslab/error.h"
 
 #define TUI_TERM_SIGNALS 4
@@ -30,6 +31,13 @@ int tui_term_open(struct tui_term *s, const char *what, const char *no_tty, stru
 void tui_term_close(struct tui_term *s);
 /* attrs[i] for each of the n styles (colour pairs 1.. are the roles). */
 void tui_term_attrs(const struct tui_style *styles, int n, int *attrs);
+/* Block the signals that resize or end a view (SIGWINCH, SIGTERM, SIGHUP,
+ * SIGINT): they then arrive only inside tui_term_wait, so none is lost
+ * between a check and the sleep. unblocked gets the mask to restore. */
+void tui_term_block(sigset_t *unblocked);
+/* Sleep until a key, a signal or timeout (NULL: none), then take a resize.
+ * Returns -1 when the terminal is gone, else 0: read the keys. */
+int tui_term_wait(const struct timespec *timeout, const sigset_t *unblocked);
 /* After SIGWINCH: the new size into curses, and a KEY_RESIZE to read.
  * Returns whether there was one. */
 bool tui_term_resize(void);
