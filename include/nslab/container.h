@@ -30,7 +30,8 @@ struct container {
 	unsigned long long started_ns;
 	struct spec spec;	/* the spec it was launched with */
 	struct trace trace;	/* the launch's steps, then any exec steps */
-	char state_dir[PATH_MAX];
+	char state_dir[PATH_MAX];	/* where its state dir is, or would be */
+	bool state_made;	/* the state dir exists: see container_state_make */
 	char command[256];	/* the command line, for status */
 	struct cgroup_system cgsys;
 	struct cgroup cg;	/* valid while has_cgroup */

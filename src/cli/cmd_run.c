@@ -121,7 +121,7 @@ int cmd_status(struct session *s, int argc, char **argv, struct nslab_error *e)
 		fprintf(s->out, "  rootfs      %s\n", c->spec.rootfs);
 	if (is_live(c)) {
 		fprintf(s->out, "  up          %.1fs\n", (double)(now_ns() - c->started_ns) / 1e9);
-		fprintf(s->out, "  state dir   %s\n", c->state_dir);
+		fprintf(s->out, "  state dir   %s\n", c->state_made ? c->state_dir : "none: it made nothing on the host to undo");
 	}
 	return 0;
 }

@@ -141,10 +141,16 @@ void container_state_path(struct container *c)
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s", root, c->id);
 }
 
-int container_state_create(struct container *c, struct nslab_error *e)
+/* Made on the first thing the host would have to undo (a cgroup, overlay
+ * dirs, a veth): a container with none of these leaves nothing behind, its
+ * processes die with nslab (the sync pipe, then PR_SET_PDEATHSIG), and a
+ * record of it would only cost a mkdir and an rmdir on every launch. */
+int container_state_make(struct container *c, struct nslab_error *e)
 {
 	char root[PATH_MAX - 32];
 
+	if (c->state_made)
+		return 0;
 	container_state_root(root, sizeof(root));
 	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", root, strerror(errno));
@@ -152,6 +158,7 @@ int container_state_create(struct container *c, struct nslab_error *e)
 	/* 0711: a rootless container's overlay dirs live here and must be reachable from its user namespace. */
 	if (mkdir(c->state_dir, 0711) < 0)
 		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", c->state_dir, strerror(errno));
+	c->state_made = true;
 	container_state_write(c);
 	return 0;
 }
@@ -161,7 +168,9 @@ void container_state_write(const struct container *c)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 16], words[128];
 
-	if (!c->state_dir[0])
+	if (c->pid > 0 && (c->state == CONTAINER_RUNNING || c->state == CONTAINER_STOPPED))
+		guard_set(c);
+	if (!c->state_made)
 		return;
 	snprintf(path, sizeof(path), "%s/state", c->state_dir);
 	snprintf(tmp, sizeof(tmp), "%s/state.tmp", c->state_dir);
@@ -183,8 +192,6 @@ void container_state_write(const struct container *c)
 		fprintf(f, "bridge=%s\n", c->spec.net_bridge);
 	if (fflush(f) == 0)
 		rename(tmp, path);
-	if (c->pid > 0 && (c->state == CONTAINER_RUNNING || c->state == CONTAINER_STOPPED))
-		guard_set(c);
 }
 
 void container_state_remove(struct container *c)
@@ -194,11 +201,14 @@ void container_state_remove(struct container *c)
 	if (!c->state_dir[0])
 		return;
 	guard_clear(c);
-	snprintf(path, sizeof(path), "%s/state", c->state_dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.tmp", c->state_dir);
-	unlink(path);
-	rmdir(c->state_dir);
+	if (c->state_made) {
+		snprintf(path, sizeof(path), "%s/state", c->state_dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/state.tmp", c->state_dir);
+		unlink(path);
+		rmdir(c->state_dir);
+	}
+	c->state_made = false;
 	c->state_dir[0] = '\0';
 }
 

@@ -498,8 +498,6 @@ int container_launch(struct container *c, const struct spec *s, const struct lau
 		return nslab_error_set(e, err, "pipe", "pipe: %s", strerror(err));
 	}
 	_cleanup_close_ int sync_r = sync[0], sync_w = sync[1], ev_r = ev[0], ev_w = ev[1];
-	if (container_state_create(c, e) < 0)
-		return -1;
 	if (launch_host_prepare(c, s, &p, e) < 0) {
 		launch_host_undo(c);
 		return -1;

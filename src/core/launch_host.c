@@ -27,7 +27,7 @@ static int make_cgroup(struct container *c, const struct spec *s, struct nslab_e
 		.cpu_percent = s->limits.cpu_percent,
 	};
 
-	if (cgroup_detect(&c->cgsys, e) < 0)
+	if (cgroup_detect(&c->cgsys, e) < 0 || container_state_make(c, e) < 0)
 		return -1;
 	if (cgroup_create(&c->cgsys, c->id, &l, &c->trace, &c->cg, e) < 0)
 		return -1;
@@ -45,6 +45,8 @@ static int make_overlay_dirs(struct container *c, const struct plan *p, struct n
 		"where the layers appear as one tree: the container's /",
 	};
 
+	if (container_state_make(c, e) < 0)
+		return -1;
 	c->overlay = true;
 	container_state_write(c);
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
@@ -394,6 +396,8 @@ int launch_host_veth(struct container *c, const struct plan *p, struct nslab_err
 {
 	if (!c->spec.net_veth)
 		return 0;
+	if (container_state_make(c, e) < 0)
+		return -1;
 	snprintf(c->veth, sizeof(c->veth), "%s", p->veth_host);
 	if (sys_traced_veth_add(&c->trace, p->veth_host, "eth0", c->pid,
 				"a virtual cable: what goes in one end comes out of the other, eth0 in the container") < 0)

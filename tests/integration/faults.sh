@@ -39,12 +39,17 @@ before=$(leftovers)
 
 spec="set pid mount uts net; rootfs $ROOTFS; overlay on; limit memory 64M; net veth"
 
+# A container that changes nothing on the host: no cgroup, overlay or veth.
+plain="set pid mount uts user ipc; rootfs $ROOTFS"
+
 # nslab stops itself at STAGE (NSLAB_FAULT_STOP); the test SIGKILLs it there.
+# With a third argument "plain", the plain container, killed without a cleanup.
 kill_at() {
 	local stage=$1 pid state i
+	local what=${2:-$spec} label=$stage${2:+.plain}
 	# nsenter itself, not inns: a backgrounded function is a subshell, and $! would name it.
 	nsenter --no-fork --net="/run/netns/$ns" env NSLAB_FAULT_STOP="$stage" \
-		"$NSLAB" -c "$spec; run /bin/sh -c 'exec -a fault-probe-sleep sleep 30'" </dev/null >/dev/null 2>&1 &
+		"$NSLAB" -c "$what; run /bin/sh -c 'exec -a fault-probe-sleep sleep 30'" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	for ((i = 0; i < 200; i++)); do
 		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
@@ -52,12 +57,16 @@ kill_at() {
 		sleep 0.05
 	done
 	if [ "$state" != T ]; then
-		fail "kill.$stage.reached" "nslab never stopped at $stage (state ${state:-gone})"
+		fail "kill.$label.reached" "nslab never stopped at $stage (state ${state:-gone})"
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		return
 	fi
-	pass "kill.$stage.reached"
+	pass "kill.$label.reached"
+	if [ -n "${2:-}" ]; then
+		# Nothing on the host to undo, so nothing recorded: no state dir at all.
+		check_eq "kill.$label.no-state-dir" "$before" "$(leftovers | sed 's/procs=[0-9]*/procs=0/')"
+	fi
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	# The container dies with nslab (PR_SET_PDEATHSIG); give the kernel a moment.
@@ -65,6 +74,11 @@ kill_at() {
 		pgrep -f fault-probe-sleep >/dev/null || break
 		sleep 0.05
 	done
+	if [ -n "${2:-}" ]; then
+		# No cleanup run: the container died with nslab on its own.
+		check_eq "kill.$label.nothing-left-without-cleanup" "$before" "$(leftovers)"
+		return
+	fi
 	out=$(inns "$NSLAB" cleanup 2>&1)
 	check_eq "kill.$stage.cleanup-leaves-nothing" "$before" "$(leftovers)"
 	if [ "$stage" != clone ] && [ "$stage" != exec ]; then
@@ -73,6 +87,9 @@ kill_at() {
 }
 for stage in cgroup overlay clone veth exec; do
 	kill_at "$stage"
+done
+for stage in clone exec; do
+	kill_at "$stage" "$plain"
 done
 
 # ---- 200 launches: nslab's fds, mounts, cgroups and links stay as they were

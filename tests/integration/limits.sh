@@ -24,11 +24,14 @@ check_eq limits.run-without-limits "0" "$rc"
 # The limit is where the kernel reads it, seen from outside while it runs.
 out=$("$NSLAB" -c "limit memory 48M; limit pids 7; limit cpu 25%; set pid; start sleep 100; status; exec /bin/sh -c 'cat /proc/self/cgroup'; mem" 2>&1 &
 	sleep 1
-	for d in /sys/fs/cgroup/memory/nslab/*/; do echo "mem-limit=$(cat "$d/memory.limit_in_bytes")"; done
+	for d in /sys/fs/cgroup/memory/nslab/*/; do echo "mem-limit=$(cat "$d/memory.limit_in_bytes")" "state-file=$(grep -cx "cgroup=${d%/}" /run/nslab/"$(basename "$d")"/state)"; done
 	for d in /sys/fs/cgroup/pids/nslab/*/; do echo "pids-max=$(cat "$d/pids.max")"; done
 	for d in /sys/fs/cgroup/cpu/nslab/*/; do echo "cfs-quota=$(cat "$d/cpu.cfs_quota_us") cfs-period=$(cat "$d/cpu.cfs_period_us")"; done
 	wait)
 check_contains limits.oracle.memory "$out" "mem-limit=50331648"
+# A cgroup is something the host must undo: the state dir records it.
+check_contains limits.state-dir-records-cgroup "$out" "mem-limit=50331648 state-file=1"
+check_contains limits.status-names-state-dir "$out" "  state dir   /run/nslab/"
 check_contains limits.oracle.pids "$out" "pids-max=7"
 check_contains limits.oracle.cpu "$out" "cfs-quota=25000 cfs-period=100000"
 check_contains limits.exec-sees-cgroup "$out" ":memory:/nslab/"
