@@ -11,7 +11,19 @@ PKG_CONFIG ?= pkg-config
 # runtime into every nslab. Unit tests link it to build their tarballs.
 PKGS := readline ncursesw json-c libcap libmnl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libarchive)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# LINK=static (the default) links readline, ncurses, json-c and libcap from
+# the archives their Debian -dev packages ship (libmnl has none): nslab then
+# maps libc and libmnl only, and every `nslab run` saves the loader's work
+# and the page faults of five more objects (scripts/bench.sh measures it).
+# LINK=shared links them all as shared libraries, as a distribution would.
+LINK ?= static
+STATIC_PKGS := readline ncursesw json-c libcap
+ifeq ($(LINK),static)
+PKG_LIBS := -Wl,-Bstatic $(filter-out -ldl,$(shell $(PKG_CONFIG) --static --libs-only-l $(STATIC_PKGS))) -Wl,-Bdynamic \
+	$(shell $(PKG_CONFIG) --libs libmnl)
+else
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+endif
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libarchive)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)

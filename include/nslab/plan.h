@@ -59,6 +59,7 @@ struct plan_mount {
 	bool automatic;		/* added by nslab (proc for a new PID namespace) */
 };
 
+/* A new field must be reset in plan_reset (plan.c): the plan is not zeroed. */
 struct plan {
 	char root[PATH_MAX];		/* what becomes /: the rootfs, or the merged overlay dir */
 	char upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];

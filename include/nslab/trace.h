@@ -47,7 +47,8 @@ struct trace {
 	struct trace_event *ev;
 	size_t n, cap;
 	unsigned long long t0;	/* now_ns() at trace_begin */
-	int sink_fd;		/* >= 0 in a child: events are written here, not stored */
+	int sink_fd;		/* >= 0 in a child: events are kept, then sent here */
+	size_t sink_from;	/* the first event not sent yet */
 };
 
 /* The trace's clock: CLOCK_REALTIME in ns, because a time namespace shifts
@@ -58,8 +59,14 @@ void trace_init(struct trace *t);
 void trace_free(struct trace *t);
 /* Forget all events and restart the clock. */
 void trace_begin(struct trace *t);
-/* Record one event (appended, or sent to sink_fd in a child). */
+/* Record one event. In a child (trace_sink) it is kept and sent with the
+ * others in one write: before an execve (a pending event), at a failure
+ * (the child is about to exit), or at trace_flush. */
 void trace_add(struct trace *t, const struct trace_event *ev);
+/* A child's events go to fd from now on (the events before are the parent's). */
+void trace_sink(struct trace *t, int fd);
+/* Send a child's kept events now: before a fork, an _exit or closing fd. */
+void trace_flush(struct trace *t);
 /* Convenience for recording a call made elsewhere. */
 void trace_record(struct trace *t, const char *call, long long ret, int err,
 		  unsigned long long start_ns, const char *note, const char *args_fmt, ...)

@@ -25,18 +25,17 @@ static bool saved_tty_valid;
  * its normal paths, which remove cgroups, overlay dirs and state dirs, and
  * dies of the same signal at the end. */
 #define GUARD_SLOTS 8
-static struct guard {
-	volatile pid_t pid;
-	char dir[PATH_MAX];
-} guards[GUARD_SLOTS];
+/* The pids apart from the dirs: scanning the slots reads one page, not eight. */
+static volatile pid_t guard_pid[GUARD_SLOTS];
+static char guard_dir[GUARD_SLOTS][PATH_MAX];
 static volatile sig_atomic_t pending_signal;
 
 static void guard_handler(int sig)
 {
 	pending_signal = sig;
 	for (int i = 0; i < GUARD_SLOTS; i++)
-		if (guards[i].pid)
-			kill(guards[i].pid, SIGKILL);
+		if (guard_pid[i])
+			kill(guard_pid[i], SIGKILL);
 }
 
 int container_pending_signal(void)
@@ -70,13 +69,13 @@ void container_install_signal_guard(bool interactive)
 static void guard_set(const struct container *c)
 {
 	for (int i = 0; i < GUARD_SLOTS; i++)
-		if (guards[i].pid == c->pid && !strcmp(guards[i].dir, c->state_dir))
+		if (guard_pid[i] == c->pid && !strcmp(guard_dir[i], c->state_dir))
 			return;
 	for (int i = 0; i < GUARD_SLOTS; i++) {
-		if (guards[i].pid)
+		if (guard_pid[i])
 			continue;
-		snprintf(guards[i].dir, sizeof(guards[i].dir), "%s", c->state_dir);
-		guards[i].pid = c->pid;
+		snprintf(guard_dir[i], sizeof(guard_dir[i]), "%s", c->state_dir);
+		guard_pid[i] = c->pid;
 		return;
 	}
 }
@@ -84,8 +83,8 @@ static void guard_set(const struct container *c)
 static void guard_clear(const struct container *c)
 {
 	for (int i = 0; i < GUARD_SLOTS; i++)
-		if (guards[i].pid && !strcmp(guards[i].dir, c->state_dir))
-			guards[i].pid = 0;
+		if (guard_pid[i] && !strcmp(guard_dir[i], c->state_dir))
+			guard_pid[i] = 0;
 }
 
 void container_init(struct container *c)

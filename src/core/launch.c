@@ -313,6 +313,12 @@ static int child_step(struct launch_ctx *x, const struct step *st)
 	}
 }
 
+static __attribute__((noreturn)) void child_exit(struct launch_ctx *x, int code)
+{
+	trace_flush(x->t);
+	_exit(code);
+}
+
 static __attribute__((noreturn)) void child_main(struct launch_ctx *x)
 {
 	char go;
@@ -320,7 +326,7 @@ static __attribute__((noreturn)) void child_main(struct launch_ctx *x)
 	/* nslab's handlers are not the container's; events go to the parent;
 	 * if the parent dies, so does the container. */
 	launch_reset_signals();
-	x->t->sink_fd = x->ev_w;
+	trace_sink(x->t, x->ev_w);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (x->o->stdin_null) {
 		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -337,9 +343,9 @@ static __attribute__((noreturn)) void child_main(struct launch_ctx *x)
 		if (st->side != SIDE_CHILD)
 			continue;
 		if (child_step(x, st) < 0)
-			_exit(st->kind == STEP_EXEC ? 127 : 125);
+			child_exit(x, st->kind == STEP_EXEC ? 127 : 125);
 	}
-	_exit(125);
+	child_exit(x, 125);
 }
 
 static int parent_write_maps(struct container *c, const struct plan *p, const struct spec *s)

@@ -93,6 +93,13 @@ static __attribute__((noreturn)) void mirror_exit(pid_t pid)
 	_exit(container_exit_code(st));
 }
 
+/* Send the kept trace events, then exit. */
+static __attribute__((noreturn)) void exit_sent(struct trace *t, int code)
+{
+	trace_flush(t);
+	_exit(code);
+}
+
 static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_fds *n, int rootfd, int cwdfd,
 						 char *const argv[], int ev_w, int sync_r)
 {
@@ -100,24 +107,25 @@ static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_
 	char path[4096], go;
 
 	launch_reset_signals();
-	t->sink_fd = ev_w;
+	trace_sink(t, ev_w);
 	/* Wait until the parent has put us in the container's cgroup and handed
 	 * us the terminal: whatever we fork from here on inherits both. */
 	if (read_full(sync_r, &go, 1) != 1 || go != 'g')
-		_exit(125);
+		exit_sent(t, 125);
 	close(sync_r);
 	if (enter_all(t, n) < 0)
-		_exit(125);
+		exit_sent(t, 125);
 	if (sys_traced_fchdir(t, rootfd, "container root", NULL) < 0 ||
 	    sys_traced_chroot(t, ".", "the container's root, as /proc/PID/root shows it") < 0)
-		_exit(125);
+		exit_sent(t, 125);
 	if (fchdir(cwdfd) < 0 && chdir("/") < 0)
-		_exit(125);
+		exit_sent(t, 125);
 	if (n->pid_entered || n->fd[NS_TIME] >= 0) {
 		pid_t pid = sys_traced_clone(t, 0, -1, "only a child lands in the PID and time namespaces setns chose");
 		if (pid < 0)
-			_exit(125);
+			exit_sent(t, 125);
 		if (pid > 0) {
+			trace_flush(t);
 			close(ev_w);
 			mirror_exit(pid);
 		}
@@ -127,11 +135,11 @@ static __attribute__((noreturn)) void exec_child(struct container *c, struct ns_
 	if (r < 0) {
 		trace_record(t, "execve", -1, -r, trace_clock(), "the command was not found along PATH inside the container",
 			     "\"%s\", ...", argv[0]);
-		_exit(127);
+		exit_sent(t, 127);
 	}
 	launch_reset_signals();
 	sys_traced_execve(t, path, argv, env, "run the command inside the container");
-	_exit(127);
+	exit_sent(t, 127);
 }
 
 static int exec_failure(const struct trace *t, size_t from, struct nslab_error *e)

@@ -146,6 +146,7 @@ pid_t sys_traced_clone(struct trace *t, unsigned long flags, int cgroup_fd, cons
 	bool used_clone3;
 	unsigned long long start = trace_clock();
 
+	trace_flush(t); /* what a child kept is sent once, not by both sides of the fork */
 	pid_t pid = raw_clone(flags, cgroup_fd, &used_clone3);
 	if (pid == 0)
 		return 0;

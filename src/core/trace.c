@@ -35,15 +35,24 @@ void trace_begin(struct trace *t)
 	t->t0 = trace_clock();
 }
 
+void trace_sink(struct trace *t, int fd)
+{
+	t->sink_fd = fd;
+	t->sink_from = t->n;
+}
+
+void trace_flush(struct trace *t)
+{
+	if (t->sink_fd < 0 || t->sink_from >= t->n)
+		return;
+	(void)write_all(t->sink_fd, &t->ev[t->sink_from], (t->n - t->sink_from) * sizeof(*t->ev));
+	t->sink_from = t->n;
+}
+
 void trace_add(struct trace *t, const struct trace_event *ev)
 {
 	if (ev->pending == TRACE_SETTLE && t->sink_fd < 0) {
 		trace_settle_pending(t, ev->ret, ev->err);
-		return;
-	}
-	if (t->sink_fd >= 0) {
-		/* One write of less than PIPE_BUF bytes is atomic: the parent reads whole events. */
-		(void)write_all(t->sink_fd, ev, sizeof(*ev));
 		return;
 	}
 	if (t->n == t->cap) {
@@ -51,6 +60,11 @@ void trace_add(struct trace *t, const struct trace_event *ev)
 		t->ev = xrealloc(t->ev, t->cap * sizeof(*t->ev));
 	}
 	t->ev[t->n++] = *ev;
+	/* A child sends its steps in one write, not one wake-up of the parent
+	 * a step: at an execve, which may not return, or a failure, after
+	 * which it exits. */
+	if (t->sink_fd >= 0 && (ev->pending || ev->ret < 0))
+		trace_flush(t);
 }
 
 void trace_record(struct trace *t, const char *call, long long ret, int err, unsigned long long start_ns,

@@ -76,7 +76,7 @@ check_eq rootless.map-root-pid-mount-uts "user flag on; uid 0 -> 65534, gid 0 ->
 out=$(as_user "$NSLAB" run --map-root-user --pid --mount --uts --hostname box -- /bin/sh -c 'id -u; hostname; echo $$' 2>&1)
 check_eq rootless.run-map-root-pid-mount-uts "0 box 1" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
 
-bg_launch c "${user_cmd[@]}" "$NSLAB" -c 'map-root; set pid mount uts; hostname box; run sleep 20'
+bg_launch c "${user_cmd[@]}" "$NSLAB" -c "map-root; set pid mount uts; hostname box; rootfs $ROOTFS; overlay on; run sleep 20"
 if [ -z "$c" ]; then
 	fail rootless.oracle "container did not start: $(cat "$BG_OUT")"
 else
@@ -85,7 +85,8 @@ else
 	check_eq rootless.oracle.host-uid-is-65534 "65534" "$(awk '/^Uid:/ { print $2 }' "/proc/$c/status")"
 	check_eq rootless.oracle.nsenter-hostname box "$(nsenter -t "$c" -u hostname)"
 	check_eq rootless.oracle.nspid-1 1 "$(awk '/^NSpid:/ { print $3 }' "/proc/$c/status")"
-	check_eq rootless.oracle.state-dir-under-xdg "yes" "$(find "$rl/nslab" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | grep -q . && echo yes || echo no)"
+	# The overlay is something to undo: its dirs and the state file are under $XDG_RUNTIME_DIR.
+	check_eq rootless.oracle.state-dir-under-xdg "yes" "$(find "$rl/nslab" -mindepth 2 -maxdepth 2 -name upper -type d 2>/dev/null | grep -q . && echo yes || echo no)"
 	bg_reap "$BG_NSLAB"
 fi
 
