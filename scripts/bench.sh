@@ -206,8 +206,9 @@ cmd_of() {
 	floor) echo "time -- $BF floor ${net:+-n} $cg $ROOTFS /bin/true" ;;
 	floor-chroot) echo "time -- $BF floor -c ${net:+-n} $cg $ROOTFS /bin/true" ;;
 	nslab-run)
-		[ "$s" = c ] && return 0	# run has no cgroup option: see nslab-c
-		echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r --rootfs=$ROOTFS /bin/true" ;;
+		local mem=""
+		[ "$s" = c ] && mem="--memory=$MEMORY"
+		echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --rootfs=$ROOTFS /bin/true" ;;
 	nslab-c) echo "time -- $NSLAB -c '$(spec_of "$s"); run /bin/true'" ;;
 	unshare) echo "time $cg -- unshare $UNSHARE_NS ${net:+--net} --map-root-user --root=$ROOTFS --mount-proc=/proc /bin/true" ;;
 	bwrap) echo "time $cg -- bwrap $BWRAP_NS ${net:+--unshare-net} --dev-bind $ROOTFS / --proc /proc --chdir / -- /bin/true" ;;
@@ -297,10 +298,7 @@ for s in $SETTINGS; do
 			printf '  %-26s %s\n' "$(label "$tool")" "failed (see the message above)"
 			continue
 		fi
-		if [ ! -f "$f" ]; then
-			[ "$tool" = nslab-run ] && [ "$s" = c ] && printf '  %-26s %s\n' "$(label "$tool")" "- (no cgroup option; see the -c row)"
-			continue
-		fi
+		[ -f "$f" ] || continue
 		read -r w50 w90 < <(stats "$f" 1)
 		read -r c50 c90 < <(stats "$f" 2)
 		ok=$(awk '$3 == 0' "$f" | wc -l)
@@ -311,7 +309,6 @@ for s in $SETTINGS; do
 	done
 	# The target, as a note: nslab at most 1.2x the floor, faster than unshare, far ahead of crun and runc.
 	nt=nslab-run
-	[ "$s" = c ] && nt=nslab-c
 	nw=${W50[$s.$nt]:--}
 	echo "  note: target nslab <= 1.20x floor, faster than unshare, far ahead of crun/runc; here $(label "$nt"):" \
 		"$(ratio "$nw" "$fw50") floor wall, $(ratio "${C50[$s.$nt]:--}" "$fc50") floor cpu," \

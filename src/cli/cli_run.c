@@ -30,6 +30,9 @@ enum {
 	OPT_TRACE,
 	OPT_TRACE_FILTER,
 	OPT_OCI,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPU,
 	OPT_HELP,
 };
 
@@ -60,6 +63,9 @@ static const struct option run_options[] = {
 	{"trace", no_argument, NULL, OPT_TRACE},
 	{"trace-filter", required_argument, NULL, OPT_TRACE_FILTER},
 	{"oci", required_argument, NULL, OPT_OCI},
+	{"memory", required_argument, NULL, OPT_MEMORY},
+	{"pids", required_argument, NULL, OPT_PIDS},
+	{"cpu", required_argument, NULL, OPT_CPU},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -88,6 +94,7 @@ static void run_usage(FILE *out)
 	      "      --mount-proc      mount proc on /proc (implies --mount)\n"
 	      "      --monotonic=SECS, --boottime=SECS   clock offsets (need --time)\n"
 	      "      --env=K=V         set a variable for CMD\n"
+	      "      --memory=SIZE, --pids=N, --cpu=PCT%   cgroup limits, as `limit` sets them (swap off)\n"
 	      "      --show-trace      print the launcher's trace to stderr afterwards\n"
 	      "      --trace           trace what runs inside (ptrace) and print it to stderr afterwards\n"
 	      "      --trace-filter=W,W  which calls: classes (namespace mount process identity file net\n"
@@ -223,6 +230,11 @@ static int run_option(struct session *s, struct oci_process *proc, int opt, bool
 	if (opt == OPT_TRACE_FILTER) {
 		*show_trace = s->spec.trace_child = true;
 		return trace_filter_words(&s->spec, optarg, e);
+	}
+	if (opt == OPT_MEMORY || opt == OPT_PIDS || opt == OPT_CPU) {
+		/* The one parser of limits: the `limit` command's. */
+		char *argv[] = {"limit", opt == OPT_MEMORY ? "memory" : opt == OPT_PIDS ? "pids" : "cpu", optarg, NULL};
+		return cmd_limit(s, 3, argv, e);
 	}
 	if (opt == '?')
 		return nslab_error_set(e, EINVAL, "", "bad option (nslab run --help)");

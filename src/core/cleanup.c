@@ -195,7 +195,10 @@ int cleanup_run(struct cleanup_report *r, struct nslab_error *e)
 {
 	char root[PATH_MAX];
 
-	memset(r, 0, sizeof(*r));
+	/* Not a memset: the 20 KB of lines are written as they are said (every
+	 * nslab start runs this, and zeroing them faults in five fresh pages). */
+	r->scanned = r->removed = r->live = r->failed = 0;
+	r->n_lines = 0;
 	container_state_root(root, sizeof(root));
 	_cleanup_closedir_ DIR *d = opendir(root);
 	if (!d) {

@@ -140,7 +140,7 @@ void container_state_path(struct container *c)
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s", root, c->id);
 }
 
-/* Made on the first thing the host would have to undo (a cgroup, overlay
+/* Made before the first thing the host would have to undo (a cgroup, overlay
  * dirs, a veth): a container with none of these leaves nothing behind, its
  * processes die with nslab (the sync pipe, then PR_SET_PDEATHSIG), and a
  * record of it would only cost a mkdir and an rmdir on every launch. */
@@ -157,8 +157,8 @@ int container_state_make(struct container *c, struct nslab_error *e)
 	/* 0711: a rootless container's overlay dirs live here and must be reachable from its user namespace. */
 	if (mkdir(c->state_dir, 0711) < 0)
 		return nslab_error_set(e, errno, "mkdir", "state dir %s: %s", c->state_dir, strerror(errno));
+	/* The caller writes the state once it has made the thing it records. */
 	c->state_made = true;
-	container_state_write(c);
 	return 0;
 }
 

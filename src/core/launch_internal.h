@@ -48,8 +48,8 @@ void launch_host_undo(struct container *c);
 void container_new_id(struct container *c);
 /* Fill c->state_dir with where the state dir will be, without making it. */
 void container_state_path(struct container *c);
-/* Make the state dir and write the state file, once: called before the
- * first thing the host would have to undo. */
+/* Make the state dir, once: called before the first thing the host would
+ * have to undo, which container_state_write then records. */
 int container_state_make(struct container *c, struct nslab_error *e);
 void container_state_write(const struct container *c);
 void container_state_remove(struct container *c);

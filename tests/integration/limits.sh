@@ -38,6 +38,22 @@ check_contains limits.exec-sees-cgroup "$out" ":memory:/nslab/"
 check_contains limits.mem-live "$out" "live"
 check_eq limits.cgroups-removed-after "" "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path '*/nslab/*' -type d)"
 
+# nslab run takes the same limits as options, read back from outside while it runs.
+out=$("$NSLAB" run --pid --mount --rootfs="$ROOTFS" --memory=40M --pids=9 --cpu=30% -- /bin/sh -c 'grep -E ":(memory|pids):" /proc/self/cgroup; sleep 1' 2>&1 &
+	sleep 0.5
+	for d in /sys/fs/cgroup/memory/nslab/*/; do echo "mem-limit=$(cat "$d/memory.limit_in_bytes")"; done
+	for d in /sys/fs/cgroup/pids/nslab/*/; do echo "pids-max=$(cat "$d/pids.max")"; done
+	for d in /sys/fs/cgroup/cpu/nslab/*/; do echo "cfs-quota=$(cat "$d/cpu.cfs_quota_us")"; done
+	wait)
+check_contains limits.run-option.memory "$out" "mem-limit=41943040"
+check_contains limits.run-option.pids "$out" "pids-max=9"
+check_contains limits.run-option.cpu "$out" "cfs-quota=30000"
+check_contains limits.run-option.in-its-cgroup "$out" ":memory:/nslab/"
+out=$("$NSLAB" run --memory=lots -- true 2>&1)
+check_eq limits.run-option.bad-size-status 125 "$?"
+check_contains limits.run-option.bad-size-says "$out" "size 'lots': not a size"
+check_eq limits.run-option.cgroups-removed "" "$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path '*/nslab/*' -type d)"
+
 # A fork loop stops at the pids limit.
 out=$("$NSLAB" -c "limit pids 5; set pid mount; rootfs $ROOTFS; run /bin/sh -c 'n=0; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 3 & n=\$((n+1)); done; echo started \$n'" 2>&1)
 check_contains limits.pids.fork-refused "$out" "can't fork"
