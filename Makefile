@@ -9,18 +9,18 @@ PKG_CONFIG ?= pkg-config
 # libarchive is compiled against but loaded with dlopen on `rootfs import`
 # (src/core/archive_lib.c): linking it would bring libxml2, ICU and the C++
 # runtime into every nslab. Unit tests link it to build their tarballs.
-PKGS := readline ncursesw json-c libcap libmnl
+PKGS := readline ncursesw json-c libcap
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libarchive)
 # LINK=static (the default) links readline, ncurses, json-c and libcap from
-# the archives their Debian -dev packages ship (libmnl has none): nslab then
-# maps libc and libmnl only, and every `nslab run` saves the loader's work
-# and the page faults of five more objects (scripts/bench.sh measures it).
+# the archives their Debian -dev packages ship: nslab then maps libc only, and
+# every `nslab run` saves the loader's work and the page faults of five more
+# objects (scripts/bench.sh measures it). rtnetlink needs no library
+# (src/core/netlink.c).
 # LINK=shared links them all as shared libraries, as a distribution would.
 LINK ?= static
 STATIC_PKGS := readline ncursesw json-c libcap
 ifeq ($(LINK),static)
-PKG_LIBS := -Wl,-Bstatic $(filter-out -ldl,$(shell $(PKG_CONFIG) --static --libs-only-l $(STATIC_PKGS))) -Wl,-Bdynamic \
-	$(shell $(PKG_CONFIG) --libs libmnl)
+PKG_LIBS := -Wl,-Bstatic $(filter-out -ldl,$(shell $(PKG_CONFIG) --static --libs-only-l $(STATIC_PKGS))) -Wl,-Bdynamic
 else
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 endif

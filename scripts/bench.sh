@@ -21,7 +21,7 @@ NSLAB=${NSLAB:-$here/nslab}
 ROOTFS=${ROOTFS:-$here/build/rootfs}
 RUNS=${BENCH_RUNS:-50}
 SETTINGS=${BENCH_SETTINGS:-"a b c"}
-TOOLS=${BENCH_TOOLS:-"floor floor-chroot nslab-run nslab-c unshare bwrap crun runc"}
+TOOLS=${BENCH_TOOLS:-"floor floor-chroot nslab-run nslab-chroot nslab-c unshare bwrap crun runc"}
 MEMORY=${BENCH_MEMORY:-64M}
 TRACE_RUNS=${BENCH_TRACE_RUNS:-20}
 WATCH=${BENCH_WATCH:-1}
@@ -209,6 +209,10 @@ cmd_of() {
 		local mem=""
 		[ "$s" = c ] && mem="--memory=$MEMORY"
 		echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --rootfs=$ROOTFS /bin/true" ;;
+	nslab-chroot)
+		local mem=""
+		[ "$s" = c ] && mem="--memory=$MEMORY"
+		echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --chroot --rootfs=$ROOTFS /bin/true" ;;
 	nslab-c) echo "time -- $NSLAB -c '$(spec_of "$s"); run /bin/true'" ;;
 	unshare) echo "time $cg -- unshare $UNSHARE_NS ${net:+--net} --map-root-user --root=$ROOTFS --mount-proc=/proc /bin/true" ;;
 	bwrap) echo "time $cg -- bwrap $BWRAP_NS ${net:+--unshare-net} --dev-bind $ROOTFS / --proc /proc --chdir / -- /bin/true" ;;
@@ -270,6 +274,7 @@ label() {
 	floor) echo "floor (clone3+pivot_root)" ;;
 	floor-chroot) echo "floor (clone3+chroot)" ;;
 	nslab-run) echo "nslab run" ;;
+	nslab-chroot) echo "nslab run --chroot" ;;
 	nslab-c) echo "nslab -c '...; run'" ;;
 	unshare) echo "unshare(1) (chroot)" ;;
 	bwrap) echo "bwrap" ;;
@@ -313,6 +318,10 @@ for s in $SETTINGS; do
 	echo "  note: target nslab <= 1.20x floor, faster than unshare, far ahead of crun/runc; here $(label "$nt"):" \
 		"$(ratio "$nw" "$fw50") floor wall, $(ratio "${C50[$s.$nt]:--}" "$fc50") floor cpu," \
 		"$(ratio "$nw" "${W50[$s.unshare]:--}") unshare, $(ratio "$nw" "${W50[$s.crun]:--}") crun, $(ratio "$nw" "${W50[$s.runc]:--}") runc (wall)"
+	# unshare(1) enters the root with chroot: the like-for-like row is nslab run --chroot.
+	cw=${W50[$s.nslab-chroot]:--}
+	[ "$cw" = - ] || echo "  note: same work as unshare(1) (chroot): nslab run --chroot $(ratio "$cw" "${W50[$s.floor-chroot]:--}") floor (clone3+chroot)," \
+		"$(ratio "$cw" "${W50[$s.unshare]:--}") unshare (wall)"
 done
 echo "  (cpu = user+system of the tool and every process it reaped; a network namespace's teardown runs later in a kernel worker and is in no one's cpu)"
 

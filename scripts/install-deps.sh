@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
 	# build
-	build-essential pkg-config libreadline-dev libncurses-dev libjson-c-dev libcap-dev libarchive-dev libmnl-dev
+	build-essential pkg-config libreadline-dev libncurses-dev libjson-c-dev libcap-dev libarchive-dev
 	# the default rootfs is built from a static busybox
 	busybox-static
 	# tests: tmux drives the REPL; util-linux, iproute2, procps and libcap's

@@ -159,7 +159,7 @@ int probe_mounts_parse(const char *text, struct mount_list *l);
 bool mount_info_same(const struct mount_info *a, const struct mount_info *b);
 const char *mount_propagation_name(int p);
 
-/* ==== network links (probe_links.c, rtnetlink through libmnl) ==== */
+/* ==== network links (probe_links.c, rtnetlink through netlink.c) ==== */
 
 #define LINK_MAX_ADDRS 8
 

@@ -1,8 +1,7 @@
-/* Links probe: rtnetlink link and address dumps (libmnl) inside a process's network namespace. */
+/* Links probe: rtnetlink link and address dumps inside a process's network namespace. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -18,23 +17,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nslab/netlink.h"
 #include "nslab/probe.h"
 #include "nslab/util.h"
 
-/* The kernel sizes each part of a dump to the reader's buffer, up to 32 KiB
- * (libmnl's MNL_SOCKET_DUMP_SIZE); a smaller buffer would truncate. */
-#define LINKS_RECV_SIZE 32768
 /* A dump that a concurrent change interrupted (NLM_F_DUMP_INTR) is redone. */
 #define LINKS_DUMP_TRIES 5
 /* More links than this in a helper process's answer is a broken answer. */
 #define LINKS_REPLY_MAX 65536
-
-static void mnl_socket_closep(struct mnl_socket **s)
-{
-	if (*s)
-		mnl_socket_close(*s);
-}
-#define _cleanup_mnl_ __attribute__((cleanup(mnl_socket_closep)))
 
 /* ---- the list, kept sorted by ifindex ---- */
 
@@ -102,34 +92,34 @@ static struct link_info *link_insert(struct link_list *l, int index)
 struct attr_table {
 	const struct nlattr **tb;
 	unsigned max;
-	const enum mnl_attr_data_type *types;
+	const enum nl_attr_kind *kinds;
 };
 
 /* Keep the attributes the table names, and only those of a sound size. */
 static int attr_collect(const struct nlattr *a, void *data)
 {
 	const struct attr_table *t = data;
-	unsigned type = mnl_attr_get_type(a);
+	unsigned type = nl_attr_type(a);
 
-	if (type > t->max || t->types[type] == MNL_TYPE_UNSPEC)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(a, t->types[type]) < 0)
-		return MNL_CB_OK;
+	if (type > t->max || t->kinds[type] == NL_ATTR_UNSPEC)
+		return 0;
+	if (!nl_attr_valid(a, t->kinds[type]))
+		return 0;
 	t->tb[type] = a;
-	return MNL_CB_OK;
+	return 0;
 }
 
-static const enum mnl_attr_data_type link_types[IFLA_MAX + 1] = {
-    [IFLA_IFNAME] = MNL_TYPE_STRING,    [IFLA_ADDRESS] = MNL_TYPE_BINARY,  [IFLA_MTU] = MNL_TYPE_U32,
-    [IFLA_LINK] = MNL_TYPE_U32,         [IFLA_MASTER] = MNL_TYPE_U32,      [IFLA_OPERSTATE] = MNL_TYPE_U8,
-    [IFLA_LINK_NETNSID] = MNL_TYPE_U32, [IFLA_LINKINFO] = MNL_TYPE_NESTED,
+static const enum nl_attr_kind link_kinds[IFLA_MAX + 1] = {
+    [IFLA_IFNAME] = NL_ATTR_STRING,    [IFLA_ADDRESS] = NL_ATTR_BINARY,  [IFLA_MTU] = NL_ATTR_U32,
+    [IFLA_LINK] = NL_ATTR_U32,         [IFLA_MASTER] = NL_ATTR_U32,      [IFLA_OPERSTATE] = NL_ATTR_U8,
+    [IFLA_LINK_NETNSID] = NL_ATTR_U32, [IFLA_LINKINFO] = NL_ATTR_NESTED,
 };
-static const enum mnl_attr_data_type linkinfo_types[IFLA_INFO_MAX + 1] = {
-    [IFLA_INFO_KIND] = MNL_TYPE_STRING,
+static const enum nl_attr_kind linkinfo_kinds[IFLA_INFO_MAX + 1] = {
+    [IFLA_INFO_KIND] = NL_ATTR_STRING,
 };
-static const enum mnl_attr_data_type addr_types[IFA_MAX + 1] = {
-    [IFA_ADDRESS] = MNL_TYPE_BINARY,
-    [IFA_LOCAL] = MNL_TYPE_BINARY,
+static const enum nl_attr_kind addr_kinds[IFA_MAX + 1] = {
+    [IFA_ADDRESS] = NL_ATTR_BINARY,
+    [IFA_LOCAL] = NL_ATTR_BINARY,
 };
 
 /* RFC 2863 operational states, as IF_OPER_* numbers them and ip(8) names them. */
@@ -148,8 +138,8 @@ static const char *operstate_name(unsigned s)
 /* A string attribute need not end in NUL: copy at most its payload, cut to size. */
 static void attr_strcpy(const struct nlattr *a, char *buf, size_t size)
 {
-	const char *p = mnl_attr_get_payload(a);
-	size_t n = strnlen(p, mnl_attr_get_payload_len(a));
+	const char *p = nl_attr_data(a);
+	size_t n = strnlen(p, nl_attr_len(a));
 
 	if (n >= size)
 		n = size - 1;
@@ -161,8 +151,8 @@ static void attr_strcpy(const struct nlattr *a, char *buf, size_t size)
  * bytes) ends in "..." rather than being cut mid-byte. */
 static void format_hwaddr(const struct nlattr *a, char *buf, size_t size)
 {
-	const unsigned char *p = mnl_attr_get_payload(a);
-	size_t n = mnl_attr_get_payload_len(a), len = 0;
+	const unsigned char *p = nl_attr_data(a);
+	size_t n = nl_attr_len(a), len = 0;
 	bool cut = n * 3 > size;
 	size_t shown = cut ? (size - 4) / 3 : n;
 
@@ -176,9 +166,10 @@ static void format_hwaddr(const struct nlattr *a, char *buf, size_t size)
 static void parse_linkinfo(const struct nlattr *nest, char *kind, size_t size)
 {
 	const struct nlattr *tb[IFLA_INFO_MAX + 1] = {0};
-	struct attr_table t = {tb, IFLA_INFO_MAX, linkinfo_types};
+	struct attr_table t = {tb, IFLA_INFO_MAX, linkinfo_kinds};
 
-	if (mnl_attr_parse_nested(nest, attr_collect, &t) < 0 || !tb[IFLA_INFO_KIND])
+	nl_attr_parse_nested(nest, attr_collect, &t); /* see probe_links_parse_link */
+	if (!tb[IFLA_INFO_KIND])
 		return;
 	attr_strcpy(tb[IFLA_INFO_KIND], kind, size);
 }
@@ -190,35 +181,36 @@ static void fill_link(struct link_info *k, const struct nlattr *const *tb)
 	if (tb[IFLA_LINKINFO])
 		parse_linkinfo(tb[IFLA_LINKINFO], k->kind, sizeof(k->kind));
 	snprintf(k->state, sizeof(k->state), "%s",
-	         operstate_name(tb[IFLA_OPERSTATE] ? mnl_attr_get_u8(tb[IFLA_OPERSTATE]) : IF_OPER_UNKNOWN));
+	         operstate_name(tb[IFLA_OPERSTATE] ? nl_attr_u8(tb[IFLA_OPERSTATE]) : IF_OPER_UNKNOWN));
 	if (tb[IFLA_ADDRESS])
 		format_hwaddr(tb[IFLA_ADDRESS], k->mac, sizeof(k->mac));
 	if (tb[IFLA_MTU])
-		k->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+		k->mtu = nl_attr_u32(tb[IFLA_MTU]);
 	/* A peer in another namespace may well have the same index (2 is the
 	 * first free one in every new namespace): IFLA_LINK_NETNSID tells. */
-	if (tb[IFLA_LINK] && ((int)mnl_attr_get_u32(tb[IFLA_LINK]) != k->index || tb[IFLA_LINK_NETNSID]))
-		k->peer_index = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_LINK] && ((int)nl_attr_u32(tb[IFLA_LINK]) != k->index || tb[IFLA_LINK_NETNSID]))
+		k->peer_index = (int)nl_attr_u32(tb[IFLA_LINK]);
 	if (tb[IFLA_LINK_NETNSID])
-		k->peer_netnsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+		k->peer_netnsid = (int)nl_attr_u32(tb[IFLA_LINK_NETNSID]);
 	if (tb[IFLA_MASTER])
-		k->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
+		k->master = (int)nl_attr_u32(tb[IFLA_MASTER]);
 }
 
-/* The caller vouches that nlmsg_len bytes are readable (mnl_cb_run checks it). */
+/* The caller vouches that nlmsg_len bytes are readable (nl_reply_run checks
+ * it). The attributes before a malformed one still count, as they did when
+ * libmnl parsed them. */
 int probe_links_parse_link(const void *msg, struct link_list *l)
 {
 	const struct nlmsghdr *nlh = msg;
 	const struct nlattr *tb[IFLA_MAX + 1] = {0};
-	struct attr_table t = {tb, IFLA_MAX, link_types};
+	struct attr_table t = {tb, IFLA_MAX, link_kinds};
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifinfomsg))
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
 		return -EINVAL;
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct ifinfomsg *ifi = NLMSG_DATA(nlh);
 	if (ifi->ifi_index <= 0)
 		return -EINVAL;
-	if (mnl_attr_parse(nlh, sizeof(*ifi), attr_collect, &t) < 0)
-		return -EINVAL;
+	nl_attr_parse(nlh, sizeof(*ifi), attr_collect, &t);
 	struct link_info *k = link_insert(l, ifi->ifi_index);
 	k->up = ifi->ifi_flags & IFF_UP;
 	fill_link(k, tb);
@@ -229,10 +221,10 @@ int probe_links_parse_link(const void *msg, struct link_list *l)
  * point-to-point link and the address itself otherwise (as ip(8) reads them). */
 static const void *addr_bytes(const struct nlattr *const *tb, size_t want)
 {
-	if (tb[IFA_LOCAL] && mnl_attr_get_payload_len(tb[IFA_LOCAL]) == want)
-		return mnl_attr_get_payload(tb[IFA_LOCAL]);
-	if (tb[IFA_ADDRESS] && mnl_attr_get_payload_len(tb[IFA_ADDRESS]) == want)
-		return mnl_attr_get_payload(tb[IFA_ADDRESS]);
+	if (tb[IFA_LOCAL] && nl_attr_len(tb[IFA_LOCAL]) == want)
+		return nl_attr_data(tb[IFA_LOCAL]);
+	if (tb[IFA_ADDRESS] && nl_attr_len(tb[IFA_ADDRESS]) == want)
+		return nl_attr_data(tb[IFA_ADDRESS]);
 	return NULL;
 }
 
@@ -242,16 +234,15 @@ int probe_links_parse_addr(const void *msg, struct link_list *l)
 {
 	const struct nlmsghdr *nlh = msg;
 	const struct nlattr *tb[IFA_MAX + 1] = {0};
-	struct attr_table t = {tb, IFA_MAX, addr_types};
+	struct attr_table t = {tb, IFA_MAX, addr_kinds};
 	char ip[INET6_ADDRSTRLEN];
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifaddrmsg))
+	if (nlh->nlmsg_type != RTM_NEWADDR || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
 		return -EINVAL;
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct ifaddrmsg *ifa = NLMSG_DATA(nlh);
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return -EAFNOSUPPORT;
-	if (mnl_attr_parse(nlh, sizeof(*ifa), attr_collect, &t) < 0)
-		return -EINVAL;
+	nl_attr_parse(nlh, sizeof(*ifa), attr_collect, &t); /* as in probe_links_parse_link */
 	const void *bytes = addr_bytes(tb, ifa->ifa_family == AF_INET ? 4 : 16);
 	if (!bytes || !inet_ntop(ifa->ifa_family, bytes, ip, sizeof(ip)))
 		return -EINVAL;
@@ -273,55 +264,43 @@ int probe_links_parse_addr(const void *msg, struct link_list *l)
 static int dump_cb_link(const struct nlmsghdr *nlh, void *data)
 {
 	probe_links_parse_link(nlh, data);
-	return MNL_CB_OK;
+	return 0;
 }
 
 static int dump_cb_addr(const struct nlmsghdr *nlh, void *data)
 {
 	probe_links_parse_addr(nlh, data);
-	return MNL_CB_OK;
+	return 0;
 }
 
 /* One request, answers until NLMSG_DONE; 0 or -errno (-EINTR: interrupted). */
-static int dump_one(struct mnl_socket *nl, uint16_t type, size_t hdrlen, mnl_cb_t cb, struct link_list *l)
+static int dump_one(const struct nl_sock *nl, uint16_t type, size_t hdrlen, nl_msg_cb cb, struct link_list *l)
 {
-	char buf[LINKS_RECV_SIZE] __attribute__((aligned(8)));
-	unsigned portid = mnl_socket_get_portid(nl);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	_Alignas(struct nlmsghdr) char buf[NL_DUMP_SIZE];
+	struct nl_msg m;
 
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = type;
-	mnl_nlmsg_put_extra_header(nlh, hdrlen); /* zeroed: family AF_UNSPEC */
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EPROTO;
-		errno = 0;
-		int r = mnl_cb_run(buf, (size_t)n, type, portid, cb, l);
-		if (r == MNL_CB_STOP)
-			return 0;
-		if (r < 0)
-			return errno ? -errno : -EPROTO;
-	}
+	nl_msg_start(&m, buf, sizeof(buf), type, NLM_F_REQUEST | NLM_F_DUMP, type);
+	nl_put_extra_header(&m, hdrlen); /* zeroed: family AF_UNSPEC */
+	int r = nl_send(nl, &m);
+	if (r < 0)
+		return r;
+	return nl_recv_run(nl, buf, sizeof(buf), type, cb, l);
 }
 
 static int links_dump_once(struct link_list *l, struct nslab_error *e)
 {
-	_cleanup_mnl_ struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	_cleanup_nl_sock_ struct nl_sock nl = {.fd = -1};
 
-	if (!nl)
-		return nslab_error_set(e, errno, "socket", "cannot open a NETLINK_ROUTE socket: %s", strerror(errno));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		return nslab_error_set(e, errno, "bind", "cannot bind a NETLINK_ROUTE socket: %s", strerror(errno));
-	int r = dump_one(nl, RTM_GETLINK, sizeof(struct ifinfomsg), dump_cb_link, l);
+	int r = nl_open(&nl);
+	if (r < 0)
+		return nslab_error_set(e, -r, "socket", "cannot open a NETLINK_ROUTE socket: %s", strerror(-r));
+	r = nl_bind(&nl);
+	if (r < 0)
+		return nslab_error_set(e, -r, "bind", "cannot bind a NETLINK_ROUTE socket: %s", strerror(-r));
+	r = dump_one(&nl, RTM_GETLINK, sizeof(struct ifinfomsg), dump_cb_link, l);
 	if (r < 0)
 		return nslab_error_set(e, -r, "rtnetlink", "RTM_GETLINK dump: %s", strerror(-r));
-	r = dump_one(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), dump_cb_addr, l);
+	r = dump_one(&nl, RTM_GETADDR, sizeof(struct ifaddrmsg), dump_cb_addr, l);
 	if (r < 0)
 		return nslab_error_set(e, -r, "rtnetlink", "RTM_GETADDR dump: %s", strerror(-r));
 	return 0;

@@ -2,63 +2,73 @@
  * acknowledged request each, recorded with its type, flags and attributes. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
 #include <string.h>
 #include <time.h>
 
+#include "nslab/netlink.h"
 #include "nslab/sys.h"
 #include "nslab/util.h"
 
-/* Send one request and wait for its ACK: 0, or -errno from the kernel. */
-static int request(struct nlmsghdr *nlh)
+/* A request the kernel acknowledges; the buffer holds NL_MSG_SIZE bytes. */
+static void put_header(struct nl_msg *m, void *buf, int type, int flags)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-
-	if (!nl)
-		return -errno;
-	int r = 0;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 || mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		r = -errno;
-	if (r == 0) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0 || mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, mnl_socket_get_portid(nl), NULL, NULL) < 0)
-			r = -errno;
-	}
-	mnl_socket_close(nl);
-	return r;
+	nl_msg_start(m, buf, NL_MSG_SIZE, (uint16_t)type, (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags),
+		     (uint32_t)time(NULL));
 }
 
-static struct nlmsghdr *put_header(char *buf, int type, int flags)
+/* An RTM_*LINK request: the header, an ifinfomsg for ifindex (0: by name;
+ * up: set IFF_UP), and IFLA_IFNAME when a name is given. */
+static void put_link(struct nl_msg *m, void *buf, int type, int flags, int ifindex, bool up, const char *name)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = (unsigned short)type;
-	nlh->nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags);
-	nlh->nlmsg_seq = (unsigned)time(NULL);
-	return nlh;
-}
-
-/* An RTM_*LINK request: the header, an ifinfomsg for ifindex (0: by name),
- * and IFLA_IFNAME when a name is given. */
-static struct nlmsghdr *put_link(char *buf, int type, int flags, int ifindex, const char *name)
-{
-	struct nlmsghdr *nlh = put_header(buf, type, flags);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-
+	put_header(m, buf, type, flags);
+	struct ifinfomsg *ifm = nl_put_extra_header(m, sizeof(*ifm));
+	if (!ifm)
+		return;
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
+	if (up)
+		ifm->ifi_flags = ifm->ifi_change = IFF_UP;
 	if (name)
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nlh;
+		nl_put_strz(m, IFLA_IFNAME, name);
 }
 
-static int finish(struct trace *t, struct nlmsghdr *nlh, unsigned long long start, const char *note, const char *args)
+/* An IPv4 address on ifindex: IFA_LOCAL and IFA_ADDRESS both the address. */
+static void put_addr(struct nl_msg *m, void *buf, int ifindex, int prefix, const struct in_addr *in)
 {
-	int r = request(nlh);
+	put_header(m, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *ifa = nl_put_extra_header(m, sizeof(*ifa));
+	if (!ifa)
+		return;
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned)ifindex;
+	nl_put_attr(m, IFA_LOCAL, in, sizeof(*in));
+	nl_put_attr(m, IFA_ADDRESS, in, sizeof(*in));
+}
+
+/* The IPv4 default route (no RTA_DST: 0.0.0.0/0) through gw on ifindex. */
+static void put_default_route(struct nl_msg *m, void *buf, const struct in_addr *gw, int ifindex)
+{
+	put_header(m, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct rtmsg *rtm = nl_put_extra_header(m, sizeof(*rtm));
+	if (!rtm)
+		return;
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	nl_put_attr(m, RTA_GATEWAY, gw, sizeof(*gw));
+	nl_put_u32(m, RTA_OIF, (uint32_t)ifindex);
+}
+
+/* Send the request and wait for its ACK: 0, or -errno from the kernel. */
+static int finish(struct trace *t, const struct nl_msg *m, unsigned long long start, const char *note, const char *args)
+{
+	int r = nl_request(m, NULL, NULL);
 
 	trace_record(t, "rtnetlink", r, -r, start, note, "%s", args);
 	errno = r < 0 ? -r : 0;
@@ -67,128 +77,127 @@ static int finish(struct trace *t, struct nlmsghdr *nlh, unsigned long long star
 
 int sys_traced_link_up(struct trace *t, int ifindex, const char *name, const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, 0, ifindex, NULL);
-	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct nl_msg m;
 
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
+	put_link(&m, buf, RTM_NEWLINK, 0, ifindex, true, NULL);
 	snprintf(args, sizeof(args),
 		 "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK, ifi_index=%d (%s), ifi_flags=IFF_UP, ifi_change=IFF_UP}",
 		 ifindex, name);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }
 
 int sys_traced_veth_add(struct trace *t, const char *name, const char *peer, pid_t peer_pid, const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[400];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[400];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, name);
-	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	struct nlattr *peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	struct ifinfomsg *pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
-	pifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
-	mnl_attr_nest_end(nlh, peer_attr);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
+	struct nl_msg m;
+
+	put_link(&m, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, false, name);
+	struct nlattr *info = nl_nest_start(&m, IFLA_LINKINFO);
+	nl_put_strz(&m, IFLA_INFO_KIND, "veth");
+	struct nlattr *data = nl_nest_start(&m, IFLA_INFO_DATA);
+	struct nlattr *peer_attr = nl_nest_start(&m, VETH_INFO_PEER);
+	nl_put_extra_header(&m, sizeof(struct ifinfomsg)); /* zeroed: AF_UNSPEC */
+	nl_put_strz(&m, IFLA_IFNAME, peer);
+	nl_put_u32(&m, IFLA_NET_NS_PID, (uint32_t)peer_pid);
+	nl_nest_end(&m, peer_attr);
+	nl_nest_end(&m, data);
+	nl_nest_end(&m, info);
 	snprintf(args, sizeof(args),
 		 "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL, IFLA_IFNAME=\"%s\", "
 		 "IFLA_LINKINFO={IFLA_INFO_KIND=\"veth\", IFLA_INFO_DATA={VETH_INFO_PEER={IFLA_IFNAME=\"%s\", "
 		 "IFLA_NET_NS_PID=%d}}}}",
 		 name, peer, (int)peer_pid);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }
 
 int sys_traced_link_del(struct trace *t, const char *name, const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_link(buf, RTM_DELLINK, 0, 0, name);
+	struct nl_msg m;
+
+	put_link(&m, buf, RTM_DELLINK, 0, 0, false, name);
 	snprintf(args, sizeof(args), "{type=RTM_DELLINK, flags=NLM_F_REQUEST|NLM_F_ACK, IFLA_IFNAME=\"%s\"}", name);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }
 
 int sys_traced_addr_add(struct trace *t, int ifindex, const char *name, const char *addr, int prefix,
 			const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[256];
 	unsigned long long start = trace_clock();
 	struct in_addr in;
+	struct nl_msg m;
 
 	if (inet_pton(AF_INET, addr, &in) != 1) {
 		trace_record(t, "rtnetlink", -1, EINVAL, start, "not an IPv4 address", "%s", addr);
 		errno = EINVAL;
 		return -EINVAL;
 	}
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = (unsigned char)prefix;
-	ifa->ifa_index = (unsigned)ifindex;
-	mnl_attr_put(nlh, IFA_LOCAL, sizeof(in), &in);
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(in), &in);
+	put_addr(&m, buf, ifindex, prefix, &in);
 	snprintf(args, sizeof(args),
 		 "{type=RTM_NEWADDR, flags=NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL, ifa_family=AF_INET, "
 		 "ifa_prefixlen=%d, ifa_index=%d (%s), IFA_LOCAL=%s}",
 		 prefix, ifindex, name, addr);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }
 
 int sys_traced_route_default(struct trace *t, const char *gateway, int ifindex, const char *name, const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[256];
 	unsigned long long start = trace_clock();
 	struct in_addr gw;
+	struct nl_msg m;
 
 	if (inet_pton(AF_INET, gateway, &gw) != 1) {
 		errno = EINVAL;
 		return -EINVAL;
 	}
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_GATEWAY, sizeof(gw), &gw);
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	put_default_route(&m, buf, &gw, ifindex);
 	snprintf(args, sizeof(args),
 		 "{type=RTM_NEWROUTE, flags=NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL, rtm_family=AF_INET, "
 		 "dst=0.0.0.0/0, RTA_GATEWAY=%s, RTA_OIF=%d (%s)}",
 		 gateway, ifindex, name);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }
 
 int sys_traced_bridge_add(struct trace *t, const char *name, const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, name);
-	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	mnl_attr_nest_end(nlh, info);
+	struct nl_msg m;
+
+	put_link(&m, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, false, name);
+	struct nlattr *info = nl_nest_start(&m, IFLA_LINKINFO);
+	nl_put_strz(&m, IFLA_INFO_KIND, "bridge");
+	nl_nest_end(&m, info);
 	snprintf(args, sizeof(args),
 		 "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL, IFLA_IFNAME=\"%s\", "
 		 "IFLA_LINKINFO={IFLA_INFO_KIND=\"bridge\"}}",
 		 name);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }
 
 int sys_traced_link_master(struct trace *t, int ifindex, const char *name, int master_index, const char *master,
 			   const char *note)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], args[256];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_SIZE];
+	char args[256];
 	unsigned long long start = trace_clock();
-	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, 0, ifindex, NULL);
+	struct nl_msg m;
 
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_index);
+	put_link(&m, buf, RTM_NEWLINK, 0, ifindex, false, NULL);
+	nl_put_u32(&m, IFLA_MASTER, (uint32_t)master_index);
 	snprintf(args, sizeof(args), "{type=RTM_NEWLINK, flags=NLM_F_REQUEST|NLM_F_ACK, ifi_index=%d (%s), IFLA_MASTER=%d (%s)}",
 		 ifindex, name, master_index, master);
-	return finish(t, nlh, start, note, args);
+	return finish(t, &m, start, note, args);
 }

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 EOF
 # shellcheck disable=SC2046 # pkg-config prints several words
 if ! gcc -std=gnu11 -D_GNU_SOURCE -Wall -Werror -Iinclude -o "$work/driver" "$work/driver.c" \
-	build/obj/libnslab-core.a $(pkg-config --libs json-c libcap libarchive libmnl readline ncursesw) \
+	build/obj/libnslab-core.a $(pkg-config --libs json-c libcap libarchive readline ncursesw) \
 	>"$work/gcc.log" 2>&1; then
 	fail probe_ids.build "driver: $(cat "$work/gcc.log")"
 	exit 1

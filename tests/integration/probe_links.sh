@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 EOF
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 if ! out=$(gcc -std=gnu11 -D_GNU_SOURCE -Wall -Werror "${cflags[@]}" -I"$top/include" -o "$tmp/driver" \
-	"$tmp/driver.c" "$lib" $(pkg-config --libs json-c libcap libarchive libmnl readline ncursesw) -lpthread 2>&1); then
+	"$tmp/driver.c" "$lib" $(pkg-config --libs json-c libcap libarchive readline ncursesw) -lpthread 2>&1); then
 	fail probe_links.driver "cannot build the driver: $out"
 	t_done
 	exit 1

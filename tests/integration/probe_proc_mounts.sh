@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 EOF
 # shellcheck disable=SC2046 # pkg-config prints several words
 if ! gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/include" -o "$work/driver" "$work/driver.c" \
-	"$top/build/obj/libnslab-core.a" $(pkg-config --libs json-c libcap libarchive libmnl readline ncursesw) \
+	"$top/build/obj/libnslab-core.a" $(pkg-config --libs json-c libcap libarchive readline ncursesw) \
 	>"$work/cc.log" 2>&1; then
 	fail probe.driver-builds "$(head -n 20 "$work/cc.log")"
 	exit 1

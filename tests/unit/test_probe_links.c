@@ -1,7 +1,6 @@
-/* Unit tests for the links probe: rtnetlink messages built with libmnl, and real dumps without privilege. */
+/* Unit tests for the links probe: rtnetlink messages built with netlink.c, and real dumps without privilege. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -13,16 +12,19 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "nslab/netlink.h"
 #include "nslab/probe.h"
 
-static char msgbuf[4096] __attribute__((aligned(8)));
+static _Alignas(struct nlmsghdr) char msgbuf[4096];
+/* The message being built in msgbuf. */
+static struct nl_msg msg;
 
 static struct nlmsghdr *link_msg(int index, unsigned flags)
 {
 	memset(msgbuf, 0, sizeof(msgbuf));
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	nl_msg_start(&msg, msgbuf, sizeof(msgbuf), RTM_NEWLINK, 0, 0);
+	struct nlmsghdr *nlh = msg.nlh;
+	struct ifinfomsg *ifi = nl_put_extra_header(&msg, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = index;
 	ifi->ifi_flags = flags;
@@ -32,29 +34,29 @@ static struct nlmsghdr *link_msg(int index, unsigned flags)
 static struct nlmsghdr *addr_msg(int family, int prefixlen, int index)
 {
 	memset(msgbuf, 0, sizeof(msgbuf));
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	nl_msg_start(&msg, msgbuf, sizeof(msgbuf), RTM_NEWADDR, 0, 0);
+	struct nlmsghdr *nlh = msg.nlh;
+	struct ifaddrmsg *ifa = nl_put_extra_header(&msg, sizeof(*ifa));
 	ifa->ifa_family = family;
 	ifa->ifa_prefixlen = prefixlen;
 	ifa->ifa_index = index;
 	return nlh;
 }
 
-static void put_ip(struct nlmsghdr *nlh, uint16_t type, int family, const char *text)
+static void put_ip(uint16_t type, int family, const char *text)
 {
 	unsigned char bytes[16];
 
 	if (inet_pton(family, text, bytes) != 1)
 		abort();
-	mnl_attr_put(nlh, type, family == AF_INET ? 4 : 16, bytes);
+	nl_put_attr(&msg, type, bytes, family == AF_INET ? 4 : 16);
 }
 
 /* A named link with nothing else: enough for address tests. */
 static void add_plain_link(struct link_list *l, int index, const char *name)
 {
 	struct nlmsghdr *nlh = link_msg(index, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	nl_put_strz(&msg, IFLA_IFNAME, name);
 	CHECK(probe_links_parse_link(nlh, l) == 0);
 }
 
@@ -64,18 +66,18 @@ static void test_veth_link(void)
 	struct link_list l = {0};
 	struct nlmsghdr *nlh = link_msg(5, IFF_UP | IFF_BROADCAST | IFF_LOWER_UP);
 
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, "nslt0");
-	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
-	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, IF_OPER_UP);
-	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
-	mnl_attr_put_u32(nlh, IFLA_LINK, 4);
-	mnl_attr_put_u32(nlh, IFLA_LINK_NETNSID, 0);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, 3);
-	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
+	nl_put_strz(&msg, IFLA_IFNAME, "nslt0");
+	nl_put_u32(&msg, IFLA_MTU, 1500);
+	nl_put_u8(&msg, IFLA_OPERSTATE, IF_OPER_UP);
+	nl_put_attr(&msg, IFLA_ADDRESS, mac, sizeof(mac));
+	nl_put_u32(&msg, IFLA_LINK, 4);
+	nl_put_u32(&msg, IFLA_LINK_NETNSID, 0);
+	nl_put_u32(&msg, IFLA_MASTER, 3);
+	struct nlattr *info = nl_nest_start(&msg, IFLA_LINKINFO);
+	nl_put_strz(&msg, IFLA_INFO_KIND, "veth");
+	struct nlattr *data = nl_nest_start(&msg, IFLA_INFO_DATA);
+	nl_nest_end(&msg, data);
+	nl_nest_end(&msg, info);
 
 	CHECK(probe_links_parse_link(nlh, &l) == 0);
 	CHECK(l.n == 1);
@@ -103,11 +105,11 @@ static void test_loopback_link(void)
 	struct link_list l = {0};
 	struct nlmsghdr *nlh = link_msg(1, IFF_LOOPBACK);
 
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, "lo");
-	mnl_attr_put_u32(nlh, IFLA_MTU, 65536);
-	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, IF_OPER_DOWN);
-	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(zero), zero);
-	mnl_attr_put_u32(nlh, IFLA_LINK, 1); /* its own index: no peer */
+	nl_put_strz(&msg, IFLA_IFNAME, "lo");
+	nl_put_u32(&msg, IFLA_MTU, 65536);
+	nl_put_u8(&msg, IFLA_OPERSTATE, IF_OPER_DOWN);
+	nl_put_attr(&msg, IFLA_ADDRESS, zero, sizeof(zero));
+	nl_put_u32(&msg, IFLA_LINK, 1); /* its own index: no peer */
 
 	CHECK(probe_links_parse_link(nlh, &l) == 0);
 	CHECK(l.n == 1);
@@ -133,7 +135,7 @@ static void test_operstates(void)
 
 	for (unsigned s = 0; s < 8; s++) {
 		struct nlmsghdr *nlh = link_msg(1, 0);
-		mnl_attr_put_u8(nlh, IFLA_OPERSTATE, s == 7 ? 99 : s);
+		nl_put_u8(&msg, IFLA_OPERSTATE, s == 7 ? 99 : s);
 		CHECK(probe_links_parse_link(nlh, &l) == 0);
 		CHECK_STR(l.v[0].state, s == 7 ? "UNKNOWN" : names[s]);
 	}
@@ -177,21 +179,21 @@ static void test_addresses(void)
 
 	/* Point-to-point: IFA_LOCAL is ours, IFA_ADDRESS the peer's. */
 	nlh = addr_msg(AF_INET, 30, 3);
-	put_ip(nlh, IFA_ADDRESS, AF_INET, "10.0.0.2");
-	put_ip(nlh, IFA_LOCAL, AF_INET, "10.0.0.1");
+	put_ip(IFA_ADDRESS, AF_INET, "10.0.0.2");
+	put_ip(IFA_LOCAL, AF_INET, "10.0.0.1");
 	CHECK(probe_links_parse_addr(nlh, &l) == 0);
 
 	nlh = addr_msg(AF_INET6, 64, 3);
-	put_ip(nlh, IFA_ADDRESS, AF_INET6, "fe80::42:acff:fe11:f");
+	put_ip(IFA_ADDRESS, AF_INET6, "fe80::42:acff:fe11:f");
 	CHECK(probe_links_parse_addr(nlh, &l) == 0);
 
 	nlh = addr_msg(AF_INET, 8, 1);
-	put_ip(nlh, IFA_LOCAL, AF_INET, "127.0.0.1");
-	put_ip(nlh, IFA_ADDRESS, AF_INET, "127.0.0.1");
+	put_ip(IFA_LOCAL, AF_INET, "127.0.0.1");
+	put_ip(IFA_ADDRESS, AF_INET, "127.0.0.1");
 	CHECK(probe_links_parse_addr(nlh, &l) == 0);
 
 	nlh = addr_msg(AF_INET6, 128, 1);
-	put_ip(nlh, IFA_ADDRESS, AF_INET6, "::1");
+	put_ip(IFA_ADDRESS, AF_INET6, "::1");
 	CHECK(probe_links_parse_addr(nlh, &l) == 0);
 
 	CHECK(l.n == 2 && l.v[0].index == 1 && l.v[1].index == 3);
@@ -214,14 +216,14 @@ static void test_address_refusals(void)
 	add_plain_link(&l, 2, "eth0");
 	/* A link that came after the link dump */
 	nlh = addr_msg(AF_INET, 24, 9);
-	put_ip(nlh, IFA_LOCAL, AF_INET, "192.0.2.1");
+	put_ip(IFA_LOCAL, AF_INET, "192.0.2.1");
 	CHECK(probe_links_parse_addr(nlh, &l) == -ENOENT);
 	/* Neither IPv4 nor IPv6 */
 	nlh = addr_msg(AF_PACKET, 0, 2);
 	CHECK(probe_links_parse_addr(nlh, &l) == -EAFNOSUPPORT);
 	/* An IPv4 message carrying 16 bytes, and one carrying no address */
 	nlh = addr_msg(AF_INET, 24, 2);
-	put_ip(nlh, IFA_ADDRESS, AF_INET6, "2001:db8::1");
+	put_ip(IFA_ADDRESS, AF_INET6, "2001:db8::1");
 	CHECK(probe_links_parse_addr(nlh, &l) == -EINVAL);
 	CHECK(probe_links_parse_addr(addr_msg(AF_INET, 24, 2), &l) == -EINVAL);
 	/* A link message is not an address message */
@@ -232,7 +234,7 @@ static void test_address_refusals(void)
 		char ip[32];
 		snprintf(ip, sizeof(ip), "192.0.2.%d", i + 1);
 		nlh = addr_msg(AF_INET, 24, 2);
-		put_ip(nlh, IFA_LOCAL, AF_INET, ip);
+		put_ip(IFA_LOCAL, AF_INET, ip);
 		CHECK(probe_links_parse_addr(nlh, &l) == (i < LINK_MAX_ADDRS ? 0 : -ENOSPC));
 	}
 	CHECK(l.v[0].n_addrs == LINK_MAX_ADDRS);
@@ -250,16 +252,16 @@ static void test_malformed_links(void)
 	nlh = link_msg(0, 0);
 	CHECK(probe_links_parse_link(nlh, &l) == -EINVAL);
 	nlh = link_msg(4, 0);
-	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 4; /* shorter than struct ifinfomsg */
+	nlh->nlmsg_len = NLMSG_HDRLEN + 4; /* shorter than struct ifinfomsg */
 	CHECK(probe_links_parse_link(nlh, &l) == -EINVAL);
 	CHECK(l.n == 0);
 
 	/* A two-byte MTU is ignored; a name too long is cut; so is a name
 	 * without its NUL; a 20-byte hardware address ends in "...". */
 	nlh = link_msg(4, 0);
-	mnl_attr_put_u16(nlh, IFLA_MTU, 1500);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, "a-name-much-longer-than-IFNAMSIZ-allows");
-	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(ib), ib);
+	nl_put_attr(&msg, IFLA_MTU, &(uint16_t){1500}, sizeof(uint16_t));
+	nl_put_strz(&msg, IFLA_IFNAME, "a-name-much-longer-than-IFNAMSIZ-allows");
+	nl_put_attr(&msg, IFLA_ADDRESS, ib, sizeof(ib));
 	CHECK(probe_links_parse_link(nlh, &l) == 0);
 	CHECK(l.n == 1 && l.v[0].mtu == 0);
 	CHECK(strlen(l.v[0].name) == sizeof(l.v[0].name) - 1);
@@ -267,8 +269,8 @@ static void test_malformed_links(void)
 	CHECK_STR(l.v[0].mac, "80:00:00:48:fe:80...");
 
 	nlh = link_msg(6, 0);
-	mnl_attr_put(nlh, IFLA_IFNAME, 4, "eth1"); /* no NUL */
-	mnl_attr_put_u32(nlh, IFLA_MTU, 9000);
+	nl_put_attr(&msg, IFLA_IFNAME, "eth1", 4); /* no NUL */
+	nl_put_u32(&msg, IFLA_MTU, 9000);
 	CHECK(probe_links_parse_link(nlh, &l) == 0);
 	CHECK(l.n == 2);
 	CHECK_STR(l.v[1].name, "eth1");
