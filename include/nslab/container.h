@@ -33,6 +33,8 @@ struct container {
 	char state_dir[PATH_MAX];	/* where its state dir is, or would be */
 	bool state_made;	/* the state dir exists: see container_state_make */
 	char command[256];	/* the command line, for status */
+	/* Not zeroed by container_init: filled by cgroup_detect and
+	 * cgroup_create, read only while has_cgroup. Keep them together. */
 	struct cgroup_system cgsys;
 	struct cgroup cg;	/* valid while has_cgroup */
 	bool has_cgroup;

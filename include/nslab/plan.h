@@ -59,19 +59,22 @@ struct plan_mount {
 	bool automatic;		/* added by nslab (proc for a new PID namespace) */
 };
 
-/* A new field must be reset in plan_reset (plan.c): the plan is not zeroed. */
+/* Not zeroed: plan_reset (plan.c) resets the fields read before they are
+ * written, and a new field must be added there. The small fields come
+ * first, so a plan without an overlay touches a few pages of its 190 KB. */
 struct plan {
-	char root[PATH_MAX];		/* what becomes /: the rootfs, or the merged overlay dir */
-	char upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
-	char overlay_options[4096];
-	struct step steps[PLAN_MAX_STEPS];
 	size_t n;
-	struct plan_mount mounts[SPEC_MAX_MOUNTS + 1];
 	size_t n_mounts;
 	unsigned long clone_flags;	/* passed to clone3: CLONE_NEWTIME is left to unshare */
 	bool write_setgroups_deny;
 	bool write_setgroups_allow;
 	char veth_host[16];		/* "nsl-ID" */
+	struct step steps[PLAN_MAX_STEPS];
+	char root[PATH_MAX];		/* what becomes /: the rootfs, or the merged overlay dir */
+	struct plan_mount mounts[SPEC_MAX_MOUNTS + 1];
+	/* Set by plan_overlay; read only by the overlay's steps. */
+	char upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
+	char overlay_options[4096];
 };
 
 /* Build the plan for spec as a process with euid/egid would run it, with

@@ -48,7 +48,8 @@ struct trace {
 	size_t n, cap;
 	unsigned long long t0;	/* now_ns() at trace_begin */
 	int sink_fd;		/* >= 0 in a child: events are kept, then sent here */
-	size_t sink_from;	/* the first event not sent yet */
+	char *sink_buf;		/* the child's events not sent yet, packed for the pipe */
+	size_t sink_len, sink_cap;
 };
 
 /* The trace's clock: CLOCK_REALTIME in ns, because a time namespace shifts
@@ -63,7 +64,9 @@ void trace_begin(struct trace *t);
  * others in one write: before an execve (a pending event), at a failure
  * (the child is about to exit), or at trace_flush. */
 void trace_add(struct trace *t, const struct trace_event *ev);
-/* A child's events go to fd from now on (the events before are the parent's). */
+/* A child's events go to fd from now on, packed (the fixed fields, then
+ * args and note as counted strings: a step is some 200 bytes, not the
+ * 2160 of a struct trace_event), and are not stored in t->ev. */
 void trace_sink(struct trace *t, int fd);
 /* Send a child's kept events now: before a fork, an _exit or closing fd. */
 void trace_flush(struct trace *t);

@@ -6,10 +6,12 @@
 
 void session_init(struct session *s, FILE *out)
 {
-	memset(s, 0, sizeof(*s));
+	/* Field by field: container_init leaves its cgroup structs alone. */
 	spec_init(&s->spec);
 	container_init(&s->ct);
 	s->out = out;
+	s->interactive = s->quit = false;
+	s->last_status = 0;
 }
 
 void session_free(struct session *s)

@@ -8,6 +8,7 @@
 #include "nslab/container.h"
 #include "nslab/spec.h"
 
+/* session_init sets each field by name: a new field needs its line there. */
 struct session {
 	struct spec spec;
 	struct container ct;	/* the last container launched (running or ended) */

@@ -204,16 +204,16 @@ static void plan_cgroup(const struct spec *s, struct plan *p)
 }
 
 /* Only the fields read before they are written: a step or mount is filled
- * whole as it is added, so the arrays (190 KB, mostly mount paths) are never
- * touched past what the plan uses. Zeroing them all would fault in some 48
- * fresh pages on every launch. */
+ * whole as it is added, and the overlay's paths only with an overlay, so
+ * the arrays (190 KB, mostly mount paths) are never touched past what the
+ * plan uses. Zeroing them all would fault in some 48 fresh pages on every
+ * launch. */
 static void plan_reset(struct plan *p)
 {
-	p->root[0] = p->upper[0] = p->work[0] = p->merged[0] = '\0';
-	p->overlay_options[0] = p->veth_host[0] = '\0';
 	p->n = p->n_mounts = 0;
 	p->clone_flags = 0;
 	p->write_setgroups_deny = p->write_setgroups_allow = false;
+	p->veth_host[0] = p->root[0] = '\0';
 }
 
 int plan_build(const struct spec *s, uid_t euid, gid_t egid, const char *state_dir, struct plan *p,

@@ -1,5 +1,7 @@
 /* The trace: record, receive from the child, format as text and JSON Lines. */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <json.h>
 #include <string.h>
 #include <time.h>
@@ -38,20 +40,59 @@ void trace_begin(struct trace *t)
 void trace_sink(struct trace *t, int fd)
 {
 	t->sink_fd = fd;
-	t->sink_from = t->n;
+	t->sink_buf = NULL;
+	t->sink_len = t->sink_cap = 0;
 }
 
 void trace_flush(struct trace *t)
 {
-	if (t->sink_fd < 0 || t->sink_from >= t->n)
+	if (t->sink_fd < 0 || !t->sink_len)
 		return;
-	(void)write_all(t->sink_fd, &t->ev[t->sink_from], (t->n - t->sink_from) * sizeof(*t->ev));
-	t->sink_from = t->n;
+	(void)write_all(t->sink_fd, t->sink_buf, t->sink_len);
+	t->sink_len = 0;
+}
+
+/* On the pipe: the fields before args as they are, then args and note,
+ * each as a 16-bit length and its bytes. */
+#define WIRE_HEAD offsetof(struct trace_event, args)
+
+static void sink_put(struct trace *t, const void *p, size_t len)
+{
+	if (t->sink_len + len > t->sink_cap) {
+		t->sink_cap = (t->sink_len + len) * 2;
+		t->sink_buf = xrealloc(t->sink_buf, t->sink_cap);
+	}
+	memcpy(t->sink_buf + t->sink_len, p, len);
+	t->sink_len += len;
+}
+
+static void sink_put_text(struct trace *t, const char *s, size_t max)
+{
+	uint16_t len = (uint16_t)strnlen(s, max - 1);
+
+	sink_put(t, &len, sizeof(len));
+	sink_put(t, s, len);
+}
+
+static void sink_event(struct trace *t, const struct trace_event *ev)
+{
+	sink_put(t, ev, WIRE_HEAD);
+	sink_put_text(t, ev->args, sizeof(ev->args));
+	sink_put_text(t, ev->note, sizeof(ev->note));
 }
 
 void trace_add(struct trace *t, const struct trace_event *ev)
 {
-	if (ev->pending == TRACE_SETTLE && t->sink_fd < 0) {
+	if (t->sink_fd >= 0) {
+		/* A child sends its steps in one write, not one wake-up of the
+		 * parent a step: at an execve, which may not return, or a
+		 * failure, after which it exits. */
+		sink_event(t, ev);
+		if (ev->pending || ev->ret < 0)
+			trace_flush(t);
+		return;
+	}
+	if (ev->pending == TRACE_SETTLE) {
 		trace_settle_pending(t, ev->ret, ev->err);
 		return;
 	}
@@ -60,11 +101,6 @@ void trace_add(struct trace *t, const struct trace_event *ev)
 		t->ev = xrealloc(t->ev, t->cap * sizeof(*t->ev));
 	}
 	t->ev[t->n++] = *ev;
-	/* A child sends its steps in one write, not one wake-up of the parent
-	 * a step: at an execve, which may not return, or a failure, after
-	 * which it exits. */
-	if (t->sink_fd >= 0 && (ev->pending || ev->ret < 0))
-		trace_flush(t);
 }
 
 void trace_record(struct trace *t, const char *call, long long ret, int err, unsigned long long start_ns,
@@ -88,20 +124,41 @@ void trace_record(struct trace *t, const char *call, long long ret, int err, uns
 	trace_add(t, &ev);
 }
 
+/* One counted string of at most size - 1 bytes into buf: 1, 0 at EOF, or -errno. */
+static int read_text(int fd, char *buf, size_t size)
+{
+	uint16_t len;
+	ssize_t r = read_full(fd, &len, sizeof(len));
+
+	if (r <= 0)
+		return (int)r;
+	if (r != sizeof(len) || len >= size)
+		return -EPROTO;
+	r = len ? read_full(fd, buf, len) : 0;
+	if (r < 0)
+		return (int)r;
+	if (r != len)
+		return -EPROTO;
+	buf[len] = '\0';
+	return 1;
+}
+
 int trace_drain(struct trace *t, int fd)
 {
 	int count = 0;
 
 	for (;;) {
 		struct trace_event ev;
-		ssize_t r = read_full(fd, &ev, sizeof(ev));
+		ssize_t r = read_full(fd, &ev, WIRE_HEAD);
 		if (r == 0)
 			return count;
 		if (r < 0)
 			return (int)r;
+		if ((size_t)r != WIRE_HEAD || read_text(fd, ev.args, sizeof(ev.args)) != 1 ||
+		    read_text(fd, ev.note, sizeof(ev.note)) != 1)
+			return -EPROTO;
 		ev.call[sizeof(ev.call) - 1] = '\0';
-		ev.args[sizeof(ev.args) - 1] = '\0';
-		ev.note[sizeof(ev.note) - 1] = '\0';
+		ev.comm[sizeof(ev.comm) - 1] = '\0';
 		trace_add(t, &ev);
 		count++;
 	}

@@ -1,5 +1,8 @@
 /* Unit tests for the trace: recording, the child pipe, text and JSON output. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +109,59 @@ static void test_child_pipe(void)
 	CHECK_STR(t.ev[2].call, "execve");
 	CHECK(!t.ev[2].pending && t.ev[2].ret == -1 && t.ev[2].err == ENOENT);
 	trace_free(&t);
+}
+
+/* A child's events are packed for the pipe and sent in one write at a
+ * failure, an execve or a flush: full-length args and notes come through
+ * whole, nothing is sent before then, and a cut or bad stream is refused. */
+static void test_sink_packing(void)
+{
+	struct trace parent, child;
+	int fds[2];
+	char big[1536], note[512];
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memset(note, 'n', sizeof(note) - 1);
+	note[sizeof(note) - 1] = '\0';
+	trace_init(&parent);
+	trace_init(&child);
+	CHECK(pipe2(fds, O_NONBLOCK) == 0);
+	trace_sink(&child, fds[1]);
+	trace_record(&child, "mount", 0, 0, trace_clock(), note, "%s", big);
+	trace_record(&child, "chdir", 0, 0, trace_clock(), NULL, "\"/\"");
+	CHECK(child.n == 0); /* kept in the sink, not in the list */
+	char byte;
+	CHECK(read(fds[0], &byte, 1) < 0 && errno == EAGAIN); /* nothing sent yet */
+	trace_record(&child, "pivot_root", -1, EINVAL, trace_clock(), NULL, "\".\", \".\"");
+	close(fds[1]);
+	free(child.sink_buf);
+	CHECK(fcntl(fds[0], F_SETFL, 0) == 0);
+	CHECK(trace_drain(&parent, fds[0]) == 3);
+	close(fds[0]);
+	CHECK(parent.n == 3);
+	CHECK(strlen(parent.ev[0].args) == sizeof(big) - 1 && !strcmp(parent.ev[0].args, big));
+	CHECK_STR(parent.ev[0].note, note);
+	CHECK_STR(parent.ev[1].call, "chdir");
+	CHECK_STR(parent.ev[1].note, "");
+	CHECK(parent.ev[2].ret == -1 && parent.ev[2].err == EINVAL && parent.ev[2].side == SIDE_CHILD);
+	trace_free(&parent);
+
+	/* Cut inside a record, or a length longer than the field: -EPROTO. */
+	for (int cut = 0; cut < 2; cut++) {
+		struct trace_event ev = {0};
+		uint16_t len = cut ? 4000 : 10;
+		CHECK(pipe(fds) == 0);
+		CHECK(write(fds[1], &ev, offsetof(struct trace_event, args)) > 0);
+		CHECK(write(fds[1], &len, sizeof(len)) == sizeof(len));
+		CHECK(write(fds[1], "abc", 3) == 3);
+		close(fds[1]);
+		trace_init(&parent);
+		CHECK(trace_drain(&parent, fds[0]) == -EPROTO);
+		CHECK(parent.n == 0);
+		close(fds[0]);
+		trace_free(&parent);
+	}
 }
 
 static void test_settle_pending(void)
@@ -244,6 +300,7 @@ int main(void)
 	RUN(test_record_and_format);
 	RUN(test_json_lines);
 	RUN(test_child_pipe);
+	RUN(test_sink_packing);
 	RUN(test_settle_pending);
 	RUN(test_empty);
 	RUN(test_mount_flag_names);
