@@ -153,6 +153,9 @@ int probe_mounts_read(pid_t pid, struct mount_list *l, struct nslab_error *e);
 void mount_list_free(struct mount_list *l);
 /* Pure: parse mountinfo text (appends to l); lines that do not parse are skipped, a truncated last line too. */
 int probe_mounts_parse(const char *text, struct mount_list *l);
+/* The same, one line at a time into fn, with nothing kept (a 1.6 KB entry a
+ * mount adds up: a caller that only looks needs no list). */
+int probe_mounts_each(const char *text, void (*fn)(const struct mount_info *m, void *data), void *data);
 /* The same file system on both sides: one device (major:minor names the
  * superblock, so a new proc or tmpfs inside is another one), same source and
  * propagation. */

@@ -28,8 +28,10 @@ static bool path_under(const char *path, const char *root)
 }
 
 /* The superoptions of a v1 mount list its controllers: "rw,memory", "rw,cpu,cpuacct". */
-static void v1_visit(struct v1_scan *s, const struct mount_info *m)
+static void v1_visit(const struct mount_info *m, void *data)
 {
+	struct v1_scan *s = data;
+
 	if (strcmp(m->fstype, "cgroup") != 0 || !path_under(m->target, s->root))
 		return;
 	s->mounts++;
@@ -41,13 +43,8 @@ static void v1_visit(struct v1_scan *s, const struct mount_info *m)
 
 static void v1_scan_text(struct v1_scan *s, const char *mountinfo)
 {
-	struct mount_list l = {0};
-	if (!mountinfo)
-		return;
-	probe_mounts_parse(mountinfo, &l);
-	for (size_t i = 0; i < l.n; i++)
-		v1_visit(s, &l.v[i]);
-	mount_list_free(&l);
+	if (mountinfo)
+		probe_mounts_each(mountinfo, v1_visit, s);
 }
 
 int cgroup_v1_mounts_under(const char *mountinfo, const char *root)

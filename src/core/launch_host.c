@@ -102,7 +102,9 @@ void launch_host_release_cgroup(struct container *c)
 	if (cgroup_destroy(&c->cg, true, &c->trace, &e) < 0)
 		return;
 	c->has_cgroup = false;
-	container_state_write(c);
+	/* Every caller removes the state dir next unless the overlay keeps it. */
+	if (c->overlay)
+		container_state_write(c);
 }
 
 void launch_host_remove_overlay(struct container *c)

@@ -198,26 +198,42 @@ static struct mount_info *list_next_slot(struct mount_list *l)
 	return &l->v[l->n];
 }
 
-static void parse_line(const char *line, size_t len, struct mount_list *l)
+static bool parse_line(const char *line, size_t len, struct mount_info *m)
 {
 	struct cursor c = {line, line + len};
-	struct mount_info *m = list_next_slot(l);
 	memset(m, 0, sizeof(*m));
-	if (parse_head(&c, m) && parse_tail(&c, m))
-		l->n++;
+	return parse_head(&c, m) && parse_tail(&c, m);
 }
 
-int probe_mounts_parse(const char *text, struct mount_list *l)
+int probe_mounts_each(const char *text, void (*fn)(const struct mount_info *m, void *data), void *data)
 {
-	if (!text || !l)
+	struct mount_info m;
+
+	if (!text || !fn)
 		return -EINVAL;
 	for (const char *p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		parse_line(p, len, l);
+		if (parse_line(p, len, &m))
+			fn(&m, data);
 		p += len + (nl ? 1 : 0);
 	}
 	return 0;
+}
+
+static void append(const struct mount_info *m, void *data)
+{
+	struct mount_list *l = data;
+
+	*list_next_slot(l) = *m;
+	l->n++;
+}
+
+int probe_mounts_parse(const char *text, struct mount_list *l)
+{
+	if (!l)
+		return -EINVAL;
+	return probe_mounts_each(text, append, l);
 }
 
 
