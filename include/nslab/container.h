@@ -32,6 +32,8 @@ struct container {
 	struct trace trace;	/* the launch's steps, then any exec steps */
 	char state_dir[PATH_MAX];	/* where its state dir is, or would be */
 	bool state_made;	/* the state dir exists: see container_state_make */
+	unsigned long long init_start;	/* init's start time, for the state file */
+	pid_t init_start_pid;		/* the pid init_start was read for */
 	char command[256];	/* the command line, for status */
 	/* Not zeroed by container_init: filled by cgroup_detect and
 	 * cgroup_create, read only while has_cgroup. Keep them together. */

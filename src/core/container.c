@@ -169,35 +169,62 @@ int container_state_make(struct container *c, struct nslab_error *e)
 	return 0;
 }
 
-/* What a later `nslab cleanup` needs to find and remove what this run made. */
-void container_state_write(const struct container *c)
+/* This process's start time, read once: the owner line never changes. */
+static unsigned long long owner_start(void)
 {
-	char path[PATH_MAX + 16], tmp[PATH_MAX + 16], words[128];
+	static unsigned long long start;
+
+	if (!start)
+		start = cleanup_proc_start(getpid());
+	return start;
+}
+
+static void state_text(const struct container *c, char *buf, size_t size)
+{
+	char words[128];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	spec_flags_words(&c->spec, words, sizeof(words));
+	/* id and owner first, and never changing: a reader that meets the file
+	 * in the middle of a rewrite still reads whose it is. */
+	str_appendf(buf, size, &len, "id=%s\nowner=%d\nowner_start=%llu\ninit=%d\ninit_start=%llu\nnamespaces=%s\nrootfs=%s\n",
+		    c->id, (int)getpid(), owner_start(), (int)c->pid, c->pid > 0 ? c->init_start : 0ULL, words,
+		    c->spec.rootfs ? c->spec.rootfs : "");
+	for (int k = 0; c->has_cgroup && k < CG_COUNT; k++)
+		if (c->cg.dir[k][0])
+			str_appendf(buf, size, &len, "cgroup=%s\n", c->cg.dir[k]);
+	if (c->overlay)
+		str_appendf(buf, size, &len, "overlay=%s\n", c->state_dir);
+	if (c->veth[0])
+		str_appendf(buf, size, &len, "veth=%s\nnet_inside=%s\n", c->veth, c->spec.net_inside);
+	if (c->spec.net_bridge[0])
+		str_appendf(buf, size, &len, "bridge=%s\n", c->spec.net_bridge);
+}
+
+/* What a later `nslab cleanup` needs to find and remove what this run made.
+ * Rewritten in place (pwrite, then ftruncate), not through a new file and a
+ * rename: on a /run that is not tmpfs, each new inode and each freed one
+ * cost a journal transaction, and the state is rewritten on every launch. */
+void container_state_write(struct container *c)
+{
+	char path[PATH_MAX + 16], text[CG_COUNT * (PATH_MAX + 16) + 2 * PATH_MAX + 512];
 
 	if (c->pid > 0 && (c->state == CONTAINER_RUNNING || c->state == CONTAINER_STOPPED))
 		guard_set(c);
 	if (!c->state_made)
 		return;
+	if (c->pid > 0 && c->init_start_pid != c->pid) {
+		c->init_start = cleanup_proc_start(c->pid);
+		c->init_start_pid = c->pid;
+	}
+	state_text(c, text, sizeof(text));
 	snprintf(path, sizeof(path), "%s/state", c->state_dir);
-	snprintf(tmp, sizeof(tmp), "%s/state.tmp", c->state_dir);
-	_cleanup_fclose_ FILE *f = fopen(tmp, "we");
-	if (!f)
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	size_t len = strlen(text);
+	if (fd < 0 || pwrite(fd, text, len, 0) != (ssize_t)len)
 		return;
-	spec_flags_words(&c->spec, words, sizeof(words));
-	fprintf(f, "id=%s\nowner=%d\nowner_start=%llu\ninit=%d\ninit_start=%llu\nnamespaces=%s\nrootfs=%s\n", c->id,
-		(int)getpid(), cleanup_proc_start(getpid()), (int)c->pid, c->pid > 0 ? cleanup_proc_start(c->pid) : 0ULL,
-		words, c->spec.rootfs ? c->spec.rootfs : "");
-	for (int k = 0; c->has_cgroup && k < CG_COUNT; k++)
-		if (c->cg.dir[k][0])
-			fprintf(f, "cgroup=%s\n", c->cg.dir[k]);
-	if (c->overlay)
-		fprintf(f, "overlay=%s\n", c->state_dir);
-	if (c->veth[0])
-		fprintf(f, "veth=%s\nnet_inside=%s\n", c->veth, c->spec.net_inside);
-	if (c->spec.net_bridge[0])
-		fprintf(f, "bridge=%s\n", c->spec.net_bridge);
-	if (fflush(f) == 0)
-		rename(tmp, path);
+	(void)ftruncate(fd, (off_t)len);
 }
 
 void container_state_remove(struct container *c)
@@ -209,8 +236,6 @@ void container_state_remove(struct container *c)
 	guard_clear(c);
 	if (c->state_made) {
 		snprintf(path, sizeof(path), "%s/state", c->state_dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/state.tmp", c->state_dir);
 		unlink(path);
 		rmdir(c->state_dir);
 	}

@@ -51,7 +51,7 @@ void container_state_path(struct container *c);
 /* Make the state dir, once: called before the first thing the host would
  * have to undo, which container_state_write then records. */
 int container_state_make(struct container *c, struct nslab_error *e);
-void container_state_write(const struct container *c);
+void container_state_write(struct container *c);
 void container_state_remove(struct container *c);
 
 #endif
