@@ -143,9 +143,9 @@ format:
 # on any crash. Not part of `check`. FUZZ_TARGETS=lesson runs one.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= tokenize lesson idmap size mountinfo slides
+FUZZ_TARGETS ?= tokenize lesson idmap size mountinfo slides netlink
 FUZZ_BUILD   := build/fuzz
-FUZZ_CORE    := tokenize util error explain explain_table idmap size probe_mounts slides \
+FUZZ_CORE    := tokenize util error explain explain_table idmap size probe_mounts slides netlink probe_links \
 	lesson lesson_match lesson_check
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wshadow \
 	-Iinclude -Isrc -Ifuzz -D_GNU_SOURCE $(shell $(PKG_CONFIG) --cflags json-c) \

@@ -210,15 +210,24 @@ static int reply_one(const struct nlmsghdr *nlh, uint32_t seq, uint32_t portid, 
 
 int nl_reply_run(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_cb cb, void *data)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len < INT_MAX ? (int)len : INT_MAX;
+	const char *p = buf;
+	size_t left = len;
 
-	for (; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
+	/* NLMSG_OK and NLMSG_NEXT, in size_t: a message whose length is less
+	 * than a header or more than what is left is cut. */
+	while (left >= NLMSG_HDRLEN) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > left)
+			return -EBADMSG;
 		int r = reply_one(nlh, seq, portid, cb, data);
 		if (r <= 0)
 			return r;
+		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (step >= left) /* the last message's padding may be left out */
+			return 1;
+		p += step;
+		left -= step;
 	}
-	/* left < 0: the last message's padding was left out. */
 	return left > 0 ? -EBADMSG : 1;
 }
 
