@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: launch latency of /bin/true in the default rootfs under nslab,
 # util-linux unshare, bubblewrap, crun and runc, next to a minimal
-# clone3+exec floor built from scripts/bench-floor.c; then nslab's time to
+# clone3+exec floor built from scripts/bench-floor.c (nslab run with
+# pivot_root against the pivot_root floor; nslab run --chroot against
+# unshare(1) and the chroot floor, which do the same work); then nslab's time to
 # its first prompt, run -> exec as its own trace sees it, and the panels'
 # refresh cost against htop (scripts/bench-watch.sh). Medians, p90 and
 # ratios measured in the same run, interleaved; never pass/fail.
@@ -9,7 +11,8 @@
 #   scripts/bench.sh [--runs N] [--no-watch] [--no-rt]
 #
 # Environment: NSLAB, ROOTFS, BENCH_RUNS (50), BENCH_SETTINGS ("a b c"),
-# BENCH_TOOLS (all), BENCH_MEMORY (64M), BENCH_TRACE_RUNS (20),
+# BENCH_TOOLS (all: floor floor-chroot nslab-run nslab-chroot nslab-c unshare
+# bwrap crun runc), BENCH_MEMORY (64M), BENCH_TRACE_RUNS (20),
 # BENCH_WATCH (1; 0 skips bench-watch.sh), BENCH_WATCH_SECONDS (10),
 # BENCH_RT (1: the timed commands run at SCHED_FIFO priority 10, so another
 # program busy on the CPUs does not add its scheduling delay to every fork
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
 	--runs=*) RUNS=${1#--runs=}; shift ;;
 	--no-watch) WATCH=0; shift ;;
 	--no-rt) RT=0; shift ;;
-	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown option $1 (--runs N, --no-watch, --no-rt)" >&2; exit 2 ;;
 	esac
 done
