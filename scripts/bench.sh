@@ -202,20 +202,14 @@ prepare_run() {
 UNSHARE_NS="--fork --kill-child --pid --user --uts --mount --ipc --cgroup"
 BWRAP_NS="--die-with-parent --unshare-user --uid 0 --gid 0 --unshare-pid --unshare-uts --unshare-ipc --unshare-cgroup --as-pid-1"
 cmd_of() {
-	local tool=$1 s=$2 i=$3 net="" cg=""
+	local tool=$1 s=$2 i=$3 net="" cg="" mem=""
 	[ "$s" = b ] && net=1
-	[ "$s" = c ] && cg="-g $cg_parent:$mem_bytes"
+	[ "$s" = c ] && cg="-g $cg_parent:$mem_bytes" && mem="--memory=$MEMORY"
 	case $tool in
 	floor) echo "time -- $BF floor ${net:+-n} $cg $ROOTFS /bin/true" ;;
 	floor-chroot) echo "time -- $BF floor -c ${net:+-n} $cg $ROOTFS /bin/true" ;;
-	nslab-run)
-		local mem=""
-		[ "$s" = c ] && mem="--memory=$MEMORY"
-		echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --rootfs=$ROOTFS /bin/true" ;;
-	nslab-chroot)
-		local mem=""
-		[ "$s" = c ] && mem="--memory=$MEMORY"
-		echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --chroot --rootfs=$ROOTFS /bin/true" ;;
+	nslab-run) echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --rootfs=$ROOTFS /bin/true" ;;
+	nslab-chroot) echo "time -- $NSLAB run -p -u -i -m -C ${net:+-n} -r $mem --chroot --rootfs=$ROOTFS /bin/true" ;;
 	nslab-c) echo "time -- $NSLAB -c '$(spec_of "$s"); run /bin/true'" ;;
 	unshare) echo "time $cg -- unshare $UNSHARE_NS ${net:+--net} --map-root-user --root=$ROOTFS --mount-proc=/proc /bin/true" ;;
 	bwrap) echo "time $cg -- bwrap $BWRAP_NS ${net:+--unshare-net} --dev-bind $ROOTFS / --proc /proc --chdir / -- /bin/true" ;;

@@ -17,35 +17,6 @@
 
 /* ---- UTF-8 */
 
-/* The length a lead byte announces, 0 for a byte that cannot start a character. */
-static size_t utf8_lead_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return 2;
-	if (c >= 0xe0 && c <= 0xef)
-		return 3;
-	return c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-}
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t len = utf8_lead_len(s[0]);
-
-	if (len == 0 || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) || (s[0] == 0xf0 && s[1] < 0x90) ||
-	    (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
-
 /* Length of the character at s[i], for text already cleaned (valid UTF-8). */
 static size_t char_len(const char *s, size_t i, size_t len)
 {
@@ -91,7 +62,7 @@ static size_t clean_line(const char *src, size_t n, char *out)
 		n--;
 	for (size_t i = 0; i < n;) {
 		const unsigned char *c = (const unsigned char *)src + i;
-		size_t len = utf8_valid(c, n - i);
+		size_t len = utf8_char_len(src + i, n - i);
 		if (c[0] == '\t') {
 			do
 				out[o++] = ' ';
