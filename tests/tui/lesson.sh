@@ -8,17 +8,11 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/tmux.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip lesson-walk "tmux is not installed"
-	exit 0
-fi
+tui_setup lesson-walk
 top=$(cd "$(dirname "$0")/../.." && pwd)
 walkdir=$top/tests/fixtures/lessons/walk
 fixture=$walkdir/01-walk.md
 slidesdir=$top/tests/fixtures/slides
-tui_init
-work=
-t_tmpdir work
 home=$work/home state=$work/state
 mkdir -p "$home" "$state"
 progress=$state/nslab/lessons

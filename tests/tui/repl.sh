@@ -6,14 +6,8 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/tmux.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip repl "tmux is not installed"
-	exit 0
-fi
-tui_init
-work=
-# nslab's own HOME: a fresh history, and never the user's, even when run outside tests/run.sh.
-t_tmpdir work
+# nslab's own HOME (below): a fresh history, and never the user's, even when run outside tests/run.sh.
+tui_setup repl
 home=$work/home
 mkdir -p "$home" "$work/completion-target-dir"
 
@@ -95,9 +89,7 @@ if ! is_root; then
 else
 	# PID 1 of a PID namespace ignores SIGTERM (no handler): stop must fall back to SIGKILL.
 	tui_line a 'reset; set pid; start sleep 100'
-	check_screen stop.pid1-started a '^started [0-9a-f]+: init is pid [0-9]+'
-	init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
-	[ -n "$init" ] && tui_remember "$init"
+	check_started stop.pid1-started a
 	tui_wait_prompt a '^nslab \[pid\] [0-9a-f]+ #$'
 	tui_line a 'stop'
 	# Ctrl-C while stop waits its 3 s: the command goes on; no prompt may be drawn before it ends.
@@ -161,10 +153,8 @@ else
 
 	# Ctrl-D with a background container: nslab stops it and exits 0.
 	tui_line a 'start sleep 100'
-	check_screen ctrl-d.started a '^started [0-9a-f]+: init is pid [0-9]+'
-	bg=$(sed -nE 's/^started ([0-9a-f]+): init is pid ([0-9]+).*/\1 \2/p' <<<"$TUI_OUT")
-	bg_id=${bg% *} bg_pid=${bg#* }
-	[ -n "$bg_pid" ] && tui_remember "$bg_pid"
+	check_started ctrl-d.started a
+	bg_id=$started_id bg_pid=$init
 	tui_wait_prompt a '^nslab \[\] [0-9a-f]+ #$'
 fi
 

@@ -8,15 +8,7 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/tmux.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip slides "tmux is not installed"
-	exit 0
-fi
-TUI_COLS=80
-TUI_ROWS=24
-tui_init
-work=
-t_tmpdir work
+tui_setup slides 80 24
 decks=$work/slides
 mkdir -p "$decks"
 esc=$'\e'

@@ -28,6 +28,21 @@ tui_init() {
 	on_exit tui_cleanup
 }
 
+# tui_setup NAME [COLS ROWS]: the start of every full-screen test: SKIP NAME
+# and exit without tmux, the window size (default 100x30), tui_init, and a
+# scratch dir in $work that is removed at exit.
+tui_setup() {
+	if ! command -v tmux >/dev/null; then
+		skip "$1" "tmux is not installed"
+		exit 0
+	fi
+	TUI_COLS=${2:-$TUI_COLS}
+	TUI_ROWS=${3:-$TUI_ROWS}
+	tui_init
+	work=
+	t_tmpdir work
+}
+
 # tui_start SESSION NSLAB_HOME: nslab in a new 100x30 session, as a foreground job in its own
 # process group (set -m), the way an interactive shell starts it: Ctrl-C at the prompt must not
 # reach the shell around it. After nslab ends the pane shows
@@ -163,6 +178,15 @@ check_screen() {
 # check_prompt NAME SESSION REGEX [SECONDS]: PASS when the cursor's line matches.
 check_prompt() {
 	if tui_wait_prompt "$2" "$3" "${4:-10}"; then pass "$1"; else tui_fail "$1" "last line is not /$3/" "$2"; fi
+}
+
+# check_started NAME SESSION: the REPL said "started ID: init is pid N";
+# sets started_id and init, and remembers init for the cleanup.
+check_started() {
+	check_screen "$1" "$2" '^started [0-9a-f]+: init is pid [0-9]+'
+	started_id=$(sed -nE 's/^started ([0-9a-f]+): init is pid [0-9]+.*/\1/p' <<<"$TUI_OUT")
+	init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
+	[ -z "$init" ] || tui_remember "$init"
 }
 
 # All processes below PID (children first is not needed: they are killed with SIGKILL together).

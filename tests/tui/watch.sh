@@ -8,15 +8,7 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/tmux.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip watch "tmux is not installed"
-	exit 0
-fi
-TUI_COLS=80
-TUI_ROWS=24
-tui_init
-work=
-t_tmpdir work
+tui_setup watch 80 24
 home=$work/home
 mkdir -p "$home"
 host=$(uname -n)
@@ -103,9 +95,7 @@ check_prompt watch.repl-prompt w '^nslab \[\] #$'
 tui_line w 'set pid mount uts net; hostname box; rootfs default'
 tui_wait_prompt w '^nslab \[pid uts mount net\] #$'
 tui_line w 'start sleep 1000'
-check_screen watch.started w '^started [0-9a-f]+: init is pid [0-9]+'
-init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
-[ -n "$init" ] && tui_remember "$init"
+check_started watch.started w
 tui_wait_prompt w '^nslab \[pid uts mount net\] [0-9a-f]+ #$'
 tui_line w 'watch'
 check_on watch.header-target w "^container [0-9a-f]+ \\(pid $init\\) +flags: pid uts mount net +every 1\\.0s\$"
@@ -209,9 +199,7 @@ fi
 tui_line w 'kill KILL'
 tui_wait_prompt w '^nslab \[pid uts mount net\] #$'
 tui_line w "start /bin/sh -c 'sleep 1000 & sleep 1000 & wait'"
-check_screen watch.sh-started w '^started [0-9a-f]+: init is pid [0-9]+'
-init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
-[ -n "$init" ] && tui_remember "$init"
+check_started watch.sh-started w
 sleeps=
 tui_wait_true 5 eval '[ "$(pgrep -P "$init" -x sleep | wc -l)" = 2 ]' && sleeps=$(pgrep -P "$init" -x sleep | tr '\n' ' ')
 # shellcheck disable=SC2086 # one pid a word
@@ -257,9 +245,7 @@ check_prompt watch.vanish-quit-prompt w '^nslab \[pid uts mount net\] [0-9a-f]+ 
 tui_line w 'kill KILL'
 tui_wait_prompt w '^nslab \[pid uts mount net\] #$'
 tui_line w 'start sleep 3'
-check_screen watch.short-started w '^started [0-9a-f]+: init is pid [0-9]+'
-init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
-[ -n "$init" ] && tui_remember "$init"
+check_started watch.short-started w
 tui_wait_prompt w '^nslab \[pid uts mount net\] [0-9a-f]+ #$'
 tui_line w 'watch'
 check_on watch.short-watched w "^ +$init +0 S sleep 3 +$sep +1 +0 S sleep 3\$"

@@ -9,15 +9,7 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/tmux.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip watch_trace "tmux is not installed"
-	exit 0
-fi
-TUI_COLS=80
-TUI_ROWS=24
-tui_init
-work=
-t_tmpdir work
+tui_setup watch_trace 80 24
 home=$work/home
 mkdir -p "$home"
 esc=$'\e'
@@ -121,9 +113,7 @@ check_prompt watch_trace.repl-prompt w '^nslab \[\] #$'
 tui_line w 'set pid mount uts; rootfs default; trace child on'
 tui_wait_prompt w '^nslab \[pid uts mount\] #$'
 tui_line w "start /bin/sh -c 'while true; do hostname tr; sleep 0.3; done'"
-check_screen watch_trace.started w '^started [0-9a-f]+: init is pid [0-9]+'
-init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
-[ -n "$init" ] && tui_remember "$init"
+check_started watch_trace.started w
 tui_wait_prompt w '^nslab \[pid uts mount\] [0-9a-f]+ #$'
 tui_line w 'watch'
 check_on watch_trace.watch-opens w '^\[PIDs\] HOST'
@@ -224,9 +214,7 @@ tui_wait_prompt w '^nslab \[pid uts mount\] #$'
 # ---- untraced: the panel says how to turn tracing on
 
 tui_line w 'trace child off; start sleep 100'
-check_screen watch_trace.untraced-started w '^started [0-9a-f]+: init is pid [0-9]+'
-init=$(sed -nE 's/^started [0-9a-f]+: init is pid ([0-9]+).*/\1/p' <<<"$TUI_OUT")
-[ -n "$init" ] && tui_remember "$init"
+check_started watch_trace.untraced-started w
 tui_wait_prompt w '^nslab \[pid uts mount\] [0-9a-f]+ #$'
 tui_line w 'watch'
 check_on watch_trace.untraced-watch w '^\[PIDs\] HOST'
