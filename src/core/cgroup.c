@@ -417,6 +417,12 @@ static void fake_clear(const char *dir)
 
 static bool has_subdirs(const char *dir)
 {
+	struct stat st;
+
+	/* cgroupfs (like tmpfs and ext4) counts a dir's subdirs in its link
+	 * count, 2 + n; a file system that says 1 (btrfs) is listed. */
+	if (stat(dir, &st) == 0 && st.st_nlink >= 2)
+		return st.st_nlink > 2;
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	for (struct dirent *ent; d && (ent = readdir(d));) {
 		if (ent->d_type == DT_DIR && strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, ".."))
@@ -467,6 +473,8 @@ static int remove_busy_error(const char *dir, const char *pids, struct nslab_err
 
 static int remove_dir(const char *dir, bool fake, bool kill_rest, int depth, struct trace *t, struct nslab_error *e);
 
+#define RMDIR_NOTE "rmdir removes a cgroup once no process is left in it"
+
 /* Cgroups a container made inside its own (a cgroup namespace and a writable
  * cgroupfs allow it) go first, deepest first: rmdir refuses a parent. */
 static int remove_children(const char *dir, bool fake, bool kill_rest, int depth, struct trace *t,
@@ -491,12 +499,18 @@ static int remove_dir(const char *dir, bool fake, bool kill_rest, int depth, str
 	unsigned long long deadline = now_ns() + REMOVE_WAIT_NS, delay = 10 * 1000 * 1000;
 	char pids[256];
 
+	/* Nearly always empty: look inside only when rmdir refuses. */
+	if (!fake && !has_subdirs(dir)) {
+		int r = sys_traced_rmdir(t, dir, RMDIR_NOTE);
+		if (r == 0 || r == -ENOENT)
+			return 0;
+	}
 	if (remove_children(dir, fake, kill_rest, depth, t, e) < 0)
 		return -1;
 	if (fake)
 		fake_clear(dir);
 	for (;;) {
-		int r = sys_traced_rmdir(t, dir, "rmdir removes a cgroup once no process is left in it");
+		int r = sys_traced_rmdir(t, dir, RMDIR_NOTE);
 		if (r == 0 || r == -ENOENT)
 			return 0;
 		if (r != -EBUSY)
