@@ -103,51 +103,34 @@ tui_since() {
 # The last non-empty line on the screen: where the prompt and the cursor are.
 tui_last_line() { tui_screen "$1" | sed '/^$/d' | tail -n1; }
 
-# tui_wait_for SESSION REGEX [SECONDS]: poll every 0.1 s until a line written since the mark
-# matches the extended REGEX. Returns 1 on timeout; TUI_OUT holds what was seen.
-tui_wait_for() {
-	local s=$1 re=$2 n=$((${3:-10} * 10))
-	while :; do
-		TUI_OUT=$(tui_since "$s")
-		grep -Eq -- "$re" <<<"$TUI_OUT" && return 0
+# tui_poll SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds; 1 if it never did.
+# The tests below set TUI_OUT to what they saw, for the failure message.
+tui_poll() {
+	local n=$(($1 * 10))
+	shift
+	until "$@"; do
 		((n-- > 0)) || return 1
 		sleep 0.1
 	done
 }
+seen_since() { TUI_OUT=$(tui_since "$1") && grep -Eq -- "$2" <<<"$TUI_OUT"; }
+last_line_is() { TUI_OUT=$(tui_last_line "$1") && grep -Eq -- "$2" <<<"$TUI_OUT"; }
+
+# tui_wait_for SESSION REGEX [SECONDS]: until a line written since the mark matches the
+# extended REGEX.
+tui_wait_for() { tui_poll "${3:-10}" seen_since "$1" "$2"; }
 # tui_wait_prompt SESSION REGEX [SECONDS]: until the last non-empty screen line matches.
-tui_wait_prompt() {
-	local s=$1 re=$2 n=$((${3:-10} * 10))
-	while :; do
-		TUI_OUT=$(tui_last_line "$s")
-		grep -Eq -- "$re" <<<"$TUI_OUT" && return 0
-		((n-- > 0)) || return 1
-		sleep 0.1
-	done
-}
+tui_wait_prompt() { tui_poll "${3:-10}" last_line_is "$1" "$2"; }
 # ---- full-screen programs (watch, slides): the visible screen, no history
 
 # The visible screen as it is now (a full-screen program: no history, no joined lines).
 screen() { tx capture-pane -p -t "$1" | sed 's/[[:space:]]*$//'; }
+on_screen() { TUI_OUT=$(screen "$1") && grep -Eq -- "$2" <<<"$TUI_OUT"; }
+not_on_screen() { TUI_OUT=$(screen "$1") && ! grep -Eq -- "$2" <<<"$TUI_OUT"; }
 # wait_screen SESSION REGEX [SECONDS]: until a line of the visible screen matches.
-wait_screen() {
-	local s=$1 re=$2 n=$((${3:-10} * 10))
-	while :; do
-		TUI_OUT=$(screen "$s")
-		grep -Eq -- "$re" <<<"$TUI_OUT" && return 0
-		((n-- > 0)) || return 1
-		sleep 0.1
-	done
-}
+wait_screen() { tui_poll "${3:-10}" on_screen "$1" "$2"; }
 # wait_no_screen SESSION REGEX [SECONDS]: until no line matches.
-wait_no_screen() {
-	local s=$1 re=$2 n=$((${3:-10} * 10))
-	while :; do
-		TUI_OUT=$(screen "$s")
-		grep -Eq -- "$re" <<<"$TUI_OUT" || return 0
-		((n-- > 0)) || return 1
-		sleep 0.1
-	done
-}
+wait_no_screen() { tui_poll "${3:-10}" not_on_screen "$1" "$2"; }
 fail_screen() {
 	fail "$1" "$2"
 	sed '/^$/d' <<<"$TUI_OUT" | sed 's/^/    | /'

@@ -16,17 +16,16 @@ esc=$'\e'
 sep='(│|x)'                                 # ACS_VLINE: UTF-8, or 'x' as tmux stores line drawing in the C locale
 titles='^(\[| )(PIDs|Mounts|Links|Memory)(\]| ) +HOST '
 
-# check_titles NAME SESSION COUNT: exactly COUNT panel titles on the screen.
+# titles_are SESSION COUNT: exactly COUNT panel titles on the screen (the count found in got).
+titles_are() {
+	TUI_OUT=$(screen "$1")
+	got=$(grep -Ec -- "$titles" <<<"$TUI_OUT")
+	[ "$got" = "$2" ]
+}
+# check_titles NAME SESSION COUNT [SECONDS]: polled until there are COUNT.
 check_titles() {
-	local n=$((${4:-10} * 10)) got
-	while :; do
-		TUI_OUT=$(screen "$2")
-		got=$(grep -Ec -- "$titles" <<<"$TUI_OUT")
-		[ "$got" = "$3" ] && break
-		((n-- > 0)) || break
-		sleep 0.1
-	done
-	if [ "$got" = "$3" ]; then pass "$1"; else fail_screen "$1" "$got panel titles, expected $3"; fi
+	local got
+	if tui_poll "${4:-10}" titles_are "$2" "$3"; then pass "$1"; else fail_screen "$1" "$got panel titles, expected $3"; fi
 }
 # SGR parameter lists on the screen, one per line ("1;7", "33", ...).
 sgr_params() { tx capture-pane -e -p -t "$1" | grep -o "$esc\\[[0-9;]*m" | sed "s/^$esc\\[//; s/m\$//" | sort -u; }

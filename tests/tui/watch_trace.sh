@@ -18,17 +18,17 @@ trace_title='^\[Trace\] '
 
 # The panel's body: the lines below the Trace title and its column names, without the key line.
 trace_body() { screen "$1" | sed -n '/^\[Trace\] /,$p' | sed '1,2d;$d'; }
-# check_body NAME SESSION COMMAND...: COMMAND reads the Trace panel's body on stdin; polled 5 s.
+# body_matches SESSION COMMAND...: COMMAND accepts the Trace panel's body on stdin.
+body_matches() {
+	TUI_OUT=$(trace_body "$1")
+	shift
+	[ -n "$TUI_OUT" ] && "$@" <<<"$TUI_OUT"
+}
+# check_body NAME SESSION COMMAND...: body_matches, polled 5 s.
 check_body() {
-	local name=$1 s=$2 n=50
+	local name=$1 s=$2
 	shift 2
-	while :; do
-		TUI_OUT=$(trace_body "$s")
-		[ -n "$TUI_OUT" ] && "$@" <<<"$TUI_OUT" && break
-		((n-- > 0)) || break
-		sleep 0.1
-	done
-	if [ -n "$TUI_OUT" ] && "$@" <<<"$TUI_OUT"; then pass "$name"; else fail_screen "$name" "the Trace panel's lines are not as expected"; fi
+	if tui_poll 5 body_matches "$s" "$@"; then pass "$name"; else fail_screen "$name" "the Trace panel's lines are not as expected"; fi
 }
 count_titles() { screen "$1" | grep -Ec -- "$titles"; }
 # The SGR parameters on the first screen line matching REGEX, one list ("1 4 7 ").
