@@ -57,6 +57,11 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A growing list of malloc'd strings: append one formatted from fmt and ap
+ * to (*v)[*n]; free them all and the list, leaving it empty. */
+void strv_addv(char ***v, size_t *n, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+void strv_free(char ***v, size_t *n);
+
 /* snprintf that never overflows and appends at *len; returns 0 or -1 when cut. */
 int str_appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

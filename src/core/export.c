@@ -23,38 +23,26 @@ static void word(struct cmdline *c, const char *fmt, ...) __attribute__((format(
 static void word(struct cmdline *c, const char *fmt, ...)
 {
 	va_list ap;
-	char *w;
 
 	va_start(ap, fmt);
-	if (vasprintf(&w, fmt, ap) < 0)
-		abort();
+	strv_addv(&c->words, &c->n, fmt, ap);
 	va_end(ap);
-	c->words = xrealloc(c->words, (c->n + 1) * sizeof(*c->words));
-	c->words[c->n++] = w;
 }
 
 static void comment(struct cmdline *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void comment(struct cmdline *c, const char *fmt, ...)
 {
 	va_list ap;
-	char *w;
 
 	va_start(ap, fmt);
-	if (vasprintf(&w, fmt, ap) < 0)
-		abort();
+	strv_addv(&c->comments, &c->n_comments, fmt, ap);
 	va_end(ap);
-	c->comments = xrealloc(c->comments, (c->n_comments + 1) * sizeof(*c->comments));
-	c->comments[c->n_comments++] = w;
 }
 
 static void cmdline_free(struct cmdline *c)
 {
-	for (size_t i = 0; i < c->n; i++)
-		free(c->words[i]);
-	for (size_t i = 0; i < c->n_comments; i++)
-		free(c->comments[i]);
-	free(c->words);
-	free(c->comments);
+	strv_free(&c->words, &c->n);
+	strv_free(&c->comments, &c->n_comments);
 }
 
 void export_shell_quote(const char *w, char *buf, size_t size)

@@ -32,24 +32,13 @@ static const char *const readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq
 void oci_report_add(struct oci_report *r, const char *fmt, ...)
 {
 	va_list ap;
-	char *line;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		abort();
+	strv_addv(&r->lines, &r->n, fmt, ap);
 	va_end(ap);
-	r->lines = xrealloc(r->lines, (r->n + 1) * sizeof(*r->lines));
-	r->lines[r->n++] = line;
 }
 
-void oci_report_free(struct oci_report *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->lines[i]);
-	free(r->lines);
-	r->lines = NULL;
-	r->n = 0;
-}
+void oci_report_free(struct oci_report *r) { strv_free(&r->lines, &r->n); }
 
 /* ---- small json-c builders ------------------------------------------------ */
 

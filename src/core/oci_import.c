@@ -521,14 +521,7 @@ static int parse_all(struct imp *x, json_object *c, struct oci_process *proc)
 	return 0;
 }
 
-void oci_process_free(struct oci_process *p)
-{
-	for (size_t i = 0; i < p->argc; i++)
-		free(p->argv[i]);
-	free(p->argv);
-	p->argv = NULL;
-	p->argc = 0;
-}
+void oci_process_free(struct oci_process *p) { strv_free(&p->argv, &p->argc); }
 
 int oci_config_parse(json_object *config, const char *bundle_dir, struct spec *out, struct oci_process *proc,
 		     struct oci_report *r, struct nslab_error *e)

@@ -35,6 +35,25 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void strv_addv(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		check_alloc(NULL);
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+void strv_free(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
 int str_appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
 {
 	va_list ap;

@@ -85,6 +85,38 @@ static void test_appendf(void)
 	CHECK(str_appendf(buf, sizeof(buf), &len, "x") < 0); /* full stays full */
 }
 
+static void strv_add(char ***v, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void strv_add(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strv_addv(v, n, fmt, ap);
+	va_end(ap);
+}
+
+/* Formatted strings go on the end in order, past any fixed size; free empties the list. */
+static void test_strv(void)
+{
+	char **v = NULL;
+	size_t n = 0;
+	char want[32];
+
+	for (int i = 0; i < 100; i++)
+		strv_add(&v, &n, "word %d%s", i, i == 99 ? " last" : "");
+	CHECK(n == 100);
+	for (size_t i = 0; v && i < n; i++) {
+		snprintf(want, sizeof(want), "word %zu%s", i, i == 99 ? " last" : "");
+		CHECK(strcmp(v[i], want) == 0);
+	}
+	strv_free(&v, &n);
+	CHECK(v == NULL && n == 0);
+	strv_free(&v, &n); /* an empty list frees to itself */
+	strv_add(&v, &n, "%s", "");
+	CHECK(n == 1 && v && v[0][0] == '\0');
+	strv_free(&v, &n);
+}
+
 int main(void)
 {
 	int fd = mkstemp(path);
@@ -96,6 +128,7 @@ int main(void)
 	RUN(test_read_file_at_truncates);
 	RUN(test_numbers);
 	RUN(test_appendf);
+	RUN(test_strv);
 	unlink(path);
 	return CHECK_DONE();
 }
